@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+// The module map follows ../shared/DESIGN.md: a module imports only modules listed before it.
+import PackageDescription
+
+let package = Package(
+  name: "Hiyari",
+  products: [
+    .executable(name: "hiyari", targets: ["hiyari"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // System libraries and tiny C shims.
+    .systemLibrary(
+      name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
+    .systemLibrary(
+      name: "CFFmpeg", pkgConfig: "libavformat",
+      providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    // C SIMD micro-kernels with run-time CPU dispatch.
+    .target(
+      name: "CKernels",
+      cSettings: [.unsafeFlags(["-O3"])]),
+    // Tensors and (later) the graph runtime.
+    .target(name: "Engine", dependencies: ["CKernels", "COpenBLAS"]),
+    // Frame sources and preprocessing.
+    .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
+    // The device CLI.
+    .executableTarget(
+      name: "hiyari",
+      dependencies: [
+        "Capture", "Engine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+    .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
+  ]
+)

@@ -1,0 +1,68 @@
+/// A dense tensor that owns 64-byte aligned storage.
+///
+/// Storage is allocated once and reused: producers write into `mutableBytes` in place, so a
+/// steady-state pipeline allocates nothing per frame.
+public final class Tensor {
+  public let shape: [Int]
+  public let elementType: ElementType
+  public let layout: TensorLayout
+  public let quantization: Quantization?
+  public let elementCount: Int
+  private let storage: UnsafeMutableRawPointer
+
+  /// Allocates a zero-filled tensor; fails on a negative dimension or a size that overflows.
+  public init(
+    shape: [Int], elementType: ElementType, layout: TensorLayout = .nchw,
+    quantization: Quantization? = nil
+  ) throws(TensorError) {
+    var count = 1
+    for dimension in shape {
+      guard dimension >= 0 else { throw .invalidShape(shape) }
+      let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+      guard !overflow else { throw .invalidShape(shape) }
+      count = product
+    }
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: elementType.byteCount)
+    guard !overflow, bytes <= Tensor.maximumByteCount else { throw .tooLarge(bytes: bytes) }
+    if elementType.isQuantized, quantization == nil { throw .missingQuantization }
+    self.shape = shape
+    self.elementType = elementType
+    self.layout = layout
+    self.quantization = quantization
+    self.elementCount = count
+    self.storage = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
+    storage.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes, 1))
+  }
+
+  deinit { storage.deallocate() }
+
+  /// The largest tensor this runtime will allocate (guards hostile shapes).
+  public static let maximumByteCount = 1 << 32
+
+  public var byteCount: Int { elementCount * elementType.byteCount }
+
+  /// The raw bytes, read-only.
+  public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: byteCount) }
+
+  /// The raw bytes, for producers that fill the tensor in place.
+  public var mutableBytes: UnsafeMutableRawBufferPointer {
+    UnsafeMutableRawBufferPointer(start: storage, count: byteCount)
+  }
+
+  /// Typed read access; `type` must match `elementType`'s size.
+  public func withElements<T, R>(as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R)
+    rethrows -> R
+  {
+    precondition(MemoryLayout<T>.stride == elementType.byteCount, "element type mismatch")
+    return try body(UnsafeBufferPointer(start: storage.assumingMemoryBound(to: T.self), count: elementCount))
+  }
+
+  /// Typed write access; `type` must match `elementType`'s size.
+  public func withMutableElements<T, R>(
+    as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R
+  ) rethrows -> R {
+    precondition(MemoryLayout<T>.stride == elementType.byteCount, "element type mismatch")
+    return try body(
+      UnsafeMutableBufferPointer(start: storage.assumingMemoryBound(to: T.self), count: elementCount))
+  }
+}
