@@ -6,5 +6,5 @@ struct Hiyari: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hiyari",
     abstract: "Edge inference and offload runtime for in-vehicle cameras.",
-    subcommands: [])
+    subcommands: [Bench.self])
 }

@@ -1,0 +1,22 @@
+import CKernels
+import Testing
+
+@Suite struct CPUFeaturesTests {
+  @Test func maskRestrictsAndRestoresTheDetectedFeatures() {
+    let detected = hiyari_cpu_features()
+    hiyari_cpu_features_mask(0)
+    #expect(hiyari_cpu_features() == 0)
+    hiyari_cpu_features_mask(UInt32.max)
+    #expect(hiyari_cpu_features() == detected)
+  }
+
+  #if arch(x86_64)
+    @Test func avx512ImpliesAVX2OnX86() {
+      let features = hiyari_cpu_features()
+      if features & UInt32(HIYARI_CPU_AVX512F.rawValue) != 0 {
+        #expect(features & UInt32(HIYARI_CPU_AVX2.rawValue) != 0)
+      }
+      #expect(features & UInt32(HIYARI_CPU_SSE41.rawValue) != 0, "every x86-64 target Hiyari supports has SSE4.1")
+    }
+  #endif
+}
