@@ -1,4 +1,9 @@
 import ArgumentParser
+import Capture
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The device CLI.
 @main
@@ -6,5 +11,15 @@ struct Hiyari: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hiyari",
     abstract: "Edge inference and offload runtime for in-vehicle cameras.",
-    subcommands: [Bench.self])
+    subcommands: [Devices.self, CaptureCommand.self, Bench.self])
+
+  static func main() {
+    LibAVLogging.configure(verbose: getenv("HIYARI_LIBAV_VERBOSE") != nil)
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

@@ -7,5 +7,6 @@
 #include <stdint.h>
 
 #include "cpu_features.h"
+#include "preprocess.h"
 
 #endif

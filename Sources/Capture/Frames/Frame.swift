@@ -13,6 +13,8 @@ public final class Frame {
   /// The source's sequence number: the driver's for cameras (gaps are dropped frames), the
   /// decode order for files.
   public internal(set) var sequence: Int64
+  /// Whether luma and chroma use the full 0-255 range (JPEG) rather than video's limited range.
+  public internal(set) var isFullRange: Bool = false
   /// Bytes of the encoded picture when the source is compressed (MJPEG), else 0.
   public internal(set) var encodedByteCount: Int
   private var storedPlanes: (FramePlane?, FramePlane?, FramePlane?)
@@ -57,6 +59,19 @@ public final class Frame {
       }
     guard let plane else { preconditionFailure("plane \(index) of a \(format) frame") }
     return plane
+  }
+
+  /// Points the frame at new pixels (sources reuse their frames).
+  func assign(
+    format: PixelFormat, width: Int, height: Int, timestampNanoseconds: Int64, sequence: Int64,
+    isFullRange: Bool = false
+  ) {
+    self.format = format
+    self.width = width
+    self.height = height
+    self.timestampNanoseconds = timestampNanoseconds
+    self.sequence = sequence
+    self.isFullRange = isFullRange
   }
 
   func setPlanes(_ p0: FramePlane, _ p1: FramePlane? = nil, _ p2: FramePlane? = nil) {

@@ -1,0 +1,9 @@
+import CFFmpeg
+
+/// libav's own console messages ("moov atom not found", ...). Hiyari reports failures itself, so
+/// tools keep libav quiet unless asked to be verbose.
+public enum LibAVLogging {
+  public static func configure(verbose: Bool) {
+    av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_QUIET)
+  }
+}

@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Frames per second with at most two decimals ("30", "12.5", "29.97").
+func formatRate(_ rate: Double) -> String {
+  let hundredths = (rate * 100).rounded()
+  if hundredths.truncatingRemainder(dividingBy: 100) == 0 { return String(Int(hundredths / 100)) }
+  return formatDecimal(rate, places: 2)
+}
+
+/// A number with a fixed count of decimals, without Foundation's formatters.
+func formatDecimal(_ value: Double, places: Int) -> String {
+  guard value.isFinite else { return String(value) }
+  var scale = 1.0
+  for _ in 0..<places { scale *= 10 }
+  let scaled = Int64((abs(value) * scale).rounded())
+  let whole = scaled / Int64(scale)
+  let fraction = String(scaled % Int64(scale))
+  let padded = String(repeating: "0", count: max(0, places - fraction.count)) + fraction
+  return (value < 0 && scaled != 0 ? "-" : "") + "\(whole)" + (places > 0 ? ".\(padded)" : "")
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+  var standardError = StandardError()
+  print("error: \(message)", to: &standardError)
+}
+
+struct StandardError: TextOutputStream {
+  mutating func write(_ text: String) {
+    var remaining = Array(text.utf8)[...]
+    while !remaining.isEmpty {
+      let written = remaining.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+      guard written > 0 else { return }
+      remaining = remaining.dropFirst(written)
+    }
+  }
+}
