@@ -73,6 +73,7 @@ public final class LatestFrameSource: FrameSource, @unchecked Sendable {
     pthread_mutex_lock(&lock)
     defer { pthread_mutex_unlock(&lock) }
     reading = nil
+    if stopping { throw CaptureError(source: inner.name, kind: .closed, reason: "the source is closed") }
     while mailbox == nil && failure == nil && !ended && !stopping {
       pthread_cond_wait(&changed, &lock)
     }

@@ -16,6 +16,10 @@ final class V4L2Device {
     let descriptor = hiyari_v4l2_open(path)
     guard descriptor >= 0 else {
       let code = errno
+      if code == ENOTTY {
+        // libv4l2 queries the capabilities while opening; a non-V4L2 node fails there.
+        throw CaptureError(source: path, kind: .notACaptureDevice, reason: "is not a V4L2 device")
+      }
       let kind: CaptureError.Kind =
         switch code {
         case ENOENT, ENODEV, ENXIO: .notFound
@@ -58,6 +62,9 @@ final class V4L2Device {
   func describe() throws(CaptureError) -> V4L2DeviceInfo {
     var capability = v4l2_capability()
     if let code = control(hiyari_vidioc_querycap(), &capability) {
+      if code == ENOTTY || code == EINVAL {
+        throw CaptureError(source: path, kind: .notACaptureDevice, reason: "is not a V4L2 device")
+      }
       throw fail("VIDIOC_QUERYCAP", code)
     }
     let caps =
