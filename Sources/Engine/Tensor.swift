@@ -2,7 +2,9 @@
 ///
 /// Storage is allocated once and reused: producers write into `mutableBytes` in place, so a
 /// steady-state pipeline allocates nothing per frame.
-public final class Tensor {
+// Safety: the storage is never reallocated; concurrent writers must coordinate, as with any
+// buffer. Constant tensors (weights) are written once before they are shared.
+public final class Tensor: @unchecked Sendable {
   public let shape: [Int]
   public let elementType: ElementType
   public let layout: TensorLayout
