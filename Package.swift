@@ -8,7 +8,8 @@ let package = Package(
     .executable(name: "hiyari", targets: ["hiyari"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.30.0"),
   ],
   targets: [
     // System libraries and tiny C shims.
@@ -24,7 +25,9 @@ let package = Package(
       name: "CKernels",
       cSettings: [.unsafeFlags(["-O3"])]),
     // Tensors and (later) the graph runtime.
-    .target(name: "Engine", dependencies: ["CKernels", "COpenBLAS"]),
+    .target(
+      name: "Engine",
+      dependencies: ["CKernels", "COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
     // Frame sources and preprocessing.
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
     // The device CLI.
