@@ -1,5 +1,8 @@
 /// Every operator the engine ships, by ONNX name (plus Hiyari's fused int8 operators).
+/// Each operator family lives in its own file and contributes one dictionary here.
 public enum StandardOperators {
   public static let registry = OperatorRegistry(
-    ElementwiseUnary.definitions)
+    merging: [
+      ElementwiseUnary.definitions
+    ])
 }

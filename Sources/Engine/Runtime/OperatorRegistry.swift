@@ -4,6 +4,15 @@ public struct OperatorRegistry: Sendable {
 
   public init(_ definitions: [String: OperatorDefinition] = [:]) { self.definitions = definitions }
 
+  /// Merges operator families; a name defined twice is a programming error.
+  public init(merging families: [[String: OperatorDefinition]]) {
+    var merged: [String: OperatorDefinition] = [:]
+    for family in families {
+      merged.merge(family) { _, _ in preconditionFailure("an operator is defined by two families") }
+    }
+    self.definitions = merged
+  }
+
   public subscript(op: String) -> OperatorDefinition? { definitions[op] }
 
   /// Names of the supported operators, sorted.
