@@ -15,6 +15,7 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 # The kernel gives PID 1 /dev/console only if the archive had the node; make sure.
 exec </dev/console >/dev/console 2>&1
+echo # the firmware leaves its last line ("Booting from ROM..") unterminated
 
 # Shared libraries of a dynamically linked hiyari live here (no ld.so.cache in the image).
 export LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu
@@ -23,6 +24,7 @@ export HOME=/tmp
 export OPENBLAS_CORETYPE=Haswell OPENBLAS_L2_SIZE=512
 
 MODE=$(cat /etc/rig/mode 2>/dev/null || echo smoke)
+MIN_FPS_RATIO=$(cat /etc/rig/min-fps-ratio 2>/dev/null || echo 0.7)
 VIVID_OPTS=$(cat /etc/rig/vivid-options)
 FAILS=""
 
@@ -33,7 +35,7 @@ finish() {
   say "checks done at uptime $(up) s"
   if [ -z "$FAILS" ]; then say "PASS"; else say "FAIL ${FAILS#; }"; fi
   # Let the UART drain before the machine disappears.
-  sleep 1
+  sleep 0.5
   poweroff -f
 }
 
@@ -89,6 +91,12 @@ smoke_unplug() {
   fi
 }
 
+# A debugging hook: run.sh copies $RIG_EXTRA here.
+if [ -f /etc/rig/extra.sh ]; then
+  say "sourcing /etc/rig/extra.sh"
+  . /etc/rig/extra.sh
+fi
+
 if [ "$MODE" = smoke ]; then
   say "smoke: $(ls -l /dev/video0)"
   smoke_unplug
@@ -110,6 +118,13 @@ HIYARI=/bin/hiyari
 # field NAME: value of NAME=... in $SUMMARY
 field() { echo "$SUMMARY" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
+# stderr_summary NAME FILE: distinct stderr lines with their counts
+stderr_summary() {
+  [ -s "$2" ] || return 0
+  say "$1: stderr: $(wc -l <"$2") lines"
+  sort "$2" | uniq -c | sort -rn | head -6 | sed "s/^ */RIG: $1: stderr: /"
+}
+
 # capture NAME FRAMES FORMAT WxH FPS [extra args...]: one checked capture
 capture() {
   name=$1 n=$2 fmt=$3 size=$4 fps=$5
@@ -117,28 +132,34 @@ capture() {
   log=/tmp/$name.log
   t0=$(up)
   timeout 60 "$HIYARI" capture --source /dev/video0 --frames "$n" --format "$fmt" \
-    --size "$size" --fps "$fps" "$@" >"$log" 2>&1
+    --size "$size" --fps "$fps" "$@" >"$log" 2>"$log.err"
   rc=$?
   t1=$(up)
   SUMMARY=$(grep '^summary:' "$log" | tail -1)
-  lines=$(grep -vc '^summary:' "$log")
-  say "$name: rc=$rc wall=$(echo "$t1 $t0" | awk '{printf "%.2f", $1-$2}')s lines=$lines"
+  lines=$(grep -c '^frame ' "$log")
+  say "$name: rc=$rc wall=$(echo "$t1 $t0" | awk '{printf "%.2f", $1-$2}')s frame-lines=$lines"
   say "$name: ${SUMMARY:-<no summary line>}"
+  grep -v '^frame ' "$log" | grep -v '^summary:' | head -3 | sed "s/^/RIG: $name: | /"
+  grep '^frame ' "$log" | sed -n '1p;$p' | sed "s/^/RIG: $name: | /"
+  stderr_summary "$name" "$log.err"
   if [ "$rc" -ne 0 ] || [ -z "$SUMMARY" ]; then
-    tail -5 "$log" | sed "s/^/RIG: $name: | /"
+    tail -5 "$log.err" | sed "s/^/RIG: $name: | /"
     fail "$name: rc=$rc${SUMMARY:+ }${SUMMARY:-, no summary line}"
     return
   fi
   bad=""
   [ "$(field frames)" = "$n" ] || bad="$bad frames=$(field frames)!=$n"
+  [ "$lines" = "$n" ] || bad="$bad frame-lines=$lines!=$n"
   [ "$(field format)" = "$fmt" ] || bad="$bad format=$(field format)!=$fmt"
   [ "$(field size)" = "$size" ] || bad="$bad size=$(field size)!=$size"
   d=$(field distinct)
   [ "${d:-0}" -gt 1 ] 2>/dev/null || bad="$bad distinct=$d"
   [ "$(field monotonic)" = yes ] || bad="$bad monotonic=$(field monotonic)"
   got=$(field fps)
-  # The measured rate must reach 80% of the requested one (vivid reaches all its rates under TCG).
-  echo "$got $fps" | awk '{exit !($1 >= 0.8 * $2)}' || bad="$bad fps=$got<0.8*$fps"
+  # vivid reaches all its rates under TCG on an idle host; a busy host slows the whole guest,
+  # so the bar is lower than that (RIG_MIN_FPS_RATIO). Without a frame interval set, vivid
+  # would run at 5 fps (640x480), which this still catches.
+  echo "$got $fps $MIN_FPS_RATIO" | awk '{exit !($1 >= $3 * $2)}' || bad="$bad fps=$got<$MIN_FPS_RATIO*$fps"
   if [ -n "$bad" ]; then fail "$name:$bad"; else say "$name: ok"; fi
 }
 
@@ -148,24 +169,57 @@ capture rgb3-1280x720 25 RGB3 1280x720 12.5
 capture yu12-1280x720 25 YU12 1280x720 12.5
 
 # Negative: a missing device must fail with a message naming it.
-timeout 30 "$HIYARI" capture --source /dev/video9 --frames 5 >/tmp/neg.log 2>&1
+t0=$(up)
+timeout 30 "$HIYARI" capture --source /dev/video9 --frames 5 >/tmp/neg.log 2>&1 </dev/null
 rc=$?
-say "missing-device: rc=$rc: $(grep -v '^$' /tmp/neg.log | head -3 | tr '\n' ' ')"
+say "missing-device: rc=$rc wall=$(echo "$(up) $t0" | awk '{printf "%.2f", $1-$2}')s: $(grep -v '^$' /tmp/neg.log | head -3 | tr '\n' ' ')"
 if [ "$rc" -eq 0 ]; then fail "missing-device: exit status 0 for /dev/video9"
 elif ! grep -q /dev/video9 /tmp/neg.log; then fail "missing-device: error does not name /dev/video9"
 else say "missing-device: ok"; fi
+
+# A format the camera does not offer: a clear error naming it, no crash.
+"$HIYARI" capture --source /dev/video0 --frames 5 --format H264 >/tmp/fmt.log 2>&1
+rc=$?
+say "unsupported-format: rc=$rc: $(grep -v '^$' /tmp/fmt.log | head -2 | tr '\n' ' ')"
+if [ "$rc" -eq 0 ]; then fail "unsupported-format: exit status 0 for --format H264"
+elif ! grep -q 'H264 is not offered' /tmp/fmt.log; then fail "unsupported-format: error does not name H264"
+else say "unsupported-format: ok"; fi
+
+# vivid's video output node: a V4L2 device that cannot capture.
+if [ -e /dev/video1 ]; then
+  "$HIYARI" capture --source /dev/video1 --frames 5 >/tmp/out.log 2>&1
+  rc=$?
+  say "not-capture: rc=$rc: $(grep -v '^$' /tmp/out.log | head -2 | tr '\n' ' ')"
+  if [ "$rc" -eq 0 ]; then fail "not-capture: exit status 0 for the output node /dev/video1"
+  elif ! grep -q 'is not a video capture device' /tmp/out.log; then fail "not-capture: error does not say the node cannot capture"
+  else say "not-capture: ok"; fi
+else
+  fail "not-capture: vivid made no output node /dev/video1"
+fi
 
 # Unplug: unbind the platform device mid-capture, bind it again, the capture must carry on.
 N=150
 log=/tmp/unplug.log
 t0=$(up)
-timeout 90 "$HIYARI" capture --source /dev/video0 --frames $N --fps 25 --reconnect-timeout 20 >"$log" 2>&1 &
+# 640x480 YUYV: hiyari's default size is 1280x720, where vivid runs at most 12.5 fps.
+timeout 90 "$HIYARI" capture --source /dev/video0 --frames $N --format YUYV --size 640x480 --fps 25 \
+  --reconnect-timeout 20 >"$log" 2>"$log.err" &
 pid=$!
-sleep 2
-before=$(grep -vc '^summary:' "$log")
+# hiyari needs ~2 s under TCG just to load its ~140 shared libraries: unplug only once frames
+# flow (the first open is not retried; a device missing at start is an error). Its stdout is
+# a file, so block-buffered: the first lines show up ~40 frames (a 4 KiB buffer) in. Unbind
+# one second after that: ~2.5-3 s into the capture, with about half the frames still to come.
+i=0
+while [ "$i" -lt 200 ] && [ "$(grep -c '^frame ' "$log")" -lt 1 ] && kill -0 "$pid" 2>/dev/null; do
+  sleep 0.1
+  i=$((i + 1))
+done
+say "unplug: first frame lines at uptime $(up) s"
+sleep 1
+before=$(grep -c '^frame ' "$log")
 echo "$PDEV" >"$DRV/unbind" || fail "unplug: unbind $PDEV"
 wait_node /dev/video0 absent 30 || fail "unplug: /dev/video0 still present after unbind"
-say "unplug: unbound $PDEV at uptime $(up) s after $before frame lines"
+say "unplug: unbound $PDEV at uptime $(up) s after $before frames"
 sleep 2
 echo "$PDEV" >"$DRV/bind" || fail "unplug: bind $PDEV"
 wait_node /dev/video0 present 30 || fail "unplug: /dev/video0 did not come back after bind"
@@ -174,15 +228,21 @@ wait "$pid"
 rc=$?
 t1=$(up)
 SUMMARY=$(grep '^summary:' "$log" | tail -1)
-say "unplug: rc=$rc wall=$(echo "$t1 $t0" | awk '{printf "%.2f", $1-$2}')s lines=$(grep -vc '^summary:' "$log")"
+say "unplug: rc=$rc wall=$(echo "$t1 $t0" | awk '{printf "%.2f", $1-$2}')s frame-lines=$(grep -c '^frame ' "$log")"
 say "unplug: ${SUMMARY:-<no summary line>}"
-grep -iE 'reconnect|unplug|lost|error|warn' "$log" | grep -v '^summary:' | head -6 | sed 's/^/RIG: unplug: | /'
+grep -v '^frame ' "$log" | grep -v '^summary:' | head -3 | sed 's/^/RIG: unplug: | /'
+stderr_summary unplug "$log.err"
+# The frames either side of the outage: the largest gap between driver timestamps.
+grep '^frame ' "$log" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^dt=/) { v = substr($i, 4) + 0; if (v > max) { max = v; line = $0; prev = last } } last = $0 }
+  END { if (line != "") { print "largest gap, before: " prev; print "largest gap, after:  " line } }' | sed 's/^/RIG: unplug: | /'
 if [ "$rc" -ne 0 ] || [ -z "$SUMMARY" ]; then
-  tail -5 "$log" | sed 's/^/RIG: unplug: | /'
+  tail -5 "$log.err" | sed 's/^/RIG: unplug: | /'
   fail "unplug: rc=$rc${SUMMARY:+ }${SUMMARY:-, no summary line}"
 else
   bad=""
   [ "$(field frames)" = "$N" ] || bad="$bad frames=$(field frames)!=$N"
+  lines=$(grep -c '^frame ' "$log")
+  [ "$lines" = "$N" ] || bad="$bad frame-lines=$lines!=$N"
   r=$(field reconnects)
   [ "${r:-0}" -ge 1 ] 2>/dev/null || bad="$bad reconnects=$r"
   d=$(field distinct)

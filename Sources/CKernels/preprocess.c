@@ -97,7 +97,9 @@ static inline void scalar_columns(const hiyari_pp_job *job, int32_t y, int32_t x
 }
 
 static void preprocess_scalar(const hiyari_pp_job *job) {
-  for (int32_t y = 0; y < job->height; y++) scalar_columns(job, y, 0, job->width);
+  // A private copy cannot alias the output, so its fields stay in registers across stores.
+  const hiyari_pp_job local = *job;
+  for (int32_t y = 0; y < local.height; y++) scalar_columns(&local, y, 0, local.width);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,12 +107,22 @@ static void preprocess_scalar(const hiyari_pp_job *job) {
 
 #if defined(HIYARI_PP_HAS_AVX2)
 
-// One row's horizontally interpolated value for 8 columns starting at x.
+// One row's horizontally interpolated value for 8 columns starting at x (a multiple of 8).
 HIYARI_AVX2 static inline __m256i horizontal_avx2(const hiyari_pp_channel *channel,
                                                    const uint8_t *row, int32_t x) {
   const __m256i low_byte = _mm256_set1_epi32(0xff);
-  __m256i offset0 = _mm256_loadu_si256((const __m256i *)(channel->column_offset0 + x));
   __m256i weights = _mm256_loadu_si256((const __m256i *)(channel->column_weights + x));
+  if (channel->window_start) {
+    const int32_t *start = channel->window_start + x / 4;
+    if (start[0] >= 0) {
+      __m256i window = _mm256_loadu2_m128i((const __m128i *)(row + start[1]),
+                                           (const __m128i *)(row + start[0]));
+      __m256i shuffle = _mm256_loadu_si256((const __m256i *)(channel->window_shuffle + 4 * x));
+      // Puts each column's left tap in its lane's low half and the right tap in its high half.
+      return _mm256_madd_epi16(_mm256_shuffle_epi8(window, shuffle), weights);
+    }
+  }
+  __m256i offset0 = _mm256_loadu_si256((const __m256i *)(channel->column_offset0 + x));
   __m256i left = _mm256_i32gather_epi32((const int *)row, offset0, 1);
   __m256i right;
   if (channel->taps_within_4_bytes) {
@@ -174,7 +186,10 @@ HIYARI_AVX2 static inline void store_avx2(const hiyari_pp_job *job, int channel,
   }
 }
 
-HIYARI_AVX2 static void preprocess_avx2(const hiyari_pp_job *job) {
+HIYARI_AVX2 static void preprocess_avx2(const hiyari_pp_job *shared_job) {
+  // A private copy cannot alias the output, so its fields stay in registers across stores.
+  const hiyari_pp_job local = *shared_job;
+  const hiyari_pp_job *job = &local;
   const __m256 luma_offset = _mm256_set1_ps(job->luma_offset);
   const __m256 luma_scale = _mm256_set1_ps(job->luma_scale);
   const __m256 chroma_zero = _mm256_set1_ps(128.0f);
@@ -335,6 +350,47 @@ const char *hiyari_preprocess_kernel_name(uint32_t features) {
 #endif
   (void)features;
   return "scalar";
+}
+
+int32_t hiyari_preprocess_plan_windows(const int32_t *column_offset0, const int32_t *column_offset1,
+                                       int32_t columns, int32_t valid_bytes,
+                                       int32_t *window_start, uint8_t *window_shuffle) {
+  int32_t windowed = 0;
+  for (int32_t block = 0; block < columns / 8; block++) {
+    int fits = 1;
+    for (int half = 0; half < 2; half++) {
+      int32_t first = block * 8 + half * 4;
+      int32_t low = column_offset0[first], high = column_offset1[first];
+      for (int32_t x = first; x < first + 4; x++) {
+        if (column_offset0[x] < low) low = column_offset0[x];
+        if (column_offset1[x] < low) low = column_offset1[x];
+        if (column_offset0[x] > high) high = column_offset0[x];
+        if (column_offset1[x] > high) high = column_offset1[x];
+      }
+      // Near the end of a row the window slides left so it never reads past the samples.
+      int32_t start = low;
+      if (start + 16 > valid_bytes) start = valid_bytes - 16;
+      if (start < 0 || high - start > 15 || high >= valid_bytes) {
+        fits = 0;
+        break;
+      }
+      window_start[2 * block + half] = start;
+      for (int32_t i = 0; i < 4; i++) {
+        uint8_t *lane = window_shuffle + 32 * block + 16 * half + 4 * i;
+        lane[0] = (uint8_t)(column_offset0[first + i] - start);
+        lane[1] = 0x80;  // a set high bit makes pshufb write zero
+        lane[2] = (uint8_t)(column_offset1[first + i] - start);
+        lane[3] = 0x80;
+      }
+    }
+    if (fits) {
+      windowed++;
+    } else {
+      window_start[2 * block] = -1;
+      window_start[2 * block + 1] = -1;
+    }
+  }
+  return windowed;
 }
 
 void hiyari_preprocess_fill(void *output, int32_t output_type, ptrdiff_t output_pixel_stride,

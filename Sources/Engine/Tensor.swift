@@ -11,6 +11,8 @@ public final class Tensor: @unchecked Sendable {
   public let quantization: Quantization?
   public let elementCount: Int
   private let storage: UnsafeMutableRawPointer
+  /// Keeps borrowed storage (a memory-mapped weights file) alive; nil when the tensor owns it.
+  private let owner: AnyObject?
 
   /// Allocates a zero-filled tensor; fails on a negative dimension or a size that overflows.
   public init(
@@ -34,9 +36,25 @@ public final class Tensor: @unchecked Sendable {
     self.elementCount = count
     self.storage = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 1), alignment: 64)
     storage.initializeMemory(as: UInt8.self, repeating: 0, count: max(bytes, 1))
+    self.owner = nil
   }
 
-  deinit { storage.deallocate() }
+  /// A tensor over memory someone else owns (e.g. a mapped file); `owner` is kept alive with it.
+  /// The caller has checked that `byteCount` bytes are readable at `data`.
+  public init(
+    shape: [Int], elementType: ElementType, quantization: Quantization? = nil,
+    borrowing data: UnsafeMutableRawPointer, owner: AnyObject
+  ) {
+    self.shape = shape
+    self.elementType = elementType
+    self.layout = .nchw
+    self.quantization = quantization
+    self.elementCount = shape.reduce(1, *)
+    self.storage = data
+    self.owner = owner
+  }
+
+  deinit { if owner == nil { storage.deallocate() } }
 
   /// The largest tensor this runtime will allocate (guards hostile shapes).
   public static let maximumByteCount = 1 << 32

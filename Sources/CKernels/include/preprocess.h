@@ -44,6 +44,12 @@ typedef struct hiyari_pp_channel {
   /// Nonzero when column_offset1 - column_offset0 <= 3 on every column, so one 4-byte load
   /// holds both horizontal taps.
   int32_t taps_within_4_bytes;
+  /// Optional (NULL to always gather), from hiyari_preprocess_plan_windows: per block of 8 output
+  /// columns, the byte offsets of two 16-byte windows holding the taps of columns 0-3 and 4-7
+  /// (-1 when they do not fit), and 32 shuffle indices that pick each column's taps out of them.
+  /// Gathers are the slowest part of the AVX2 variant; a shuffle of a window replaces them.
+  const int32_t *window_start;
+  const uint8_t *window_shuffle;
 } hiyari_pp_channel;
 
 /// One image's worth of work: the content rectangle of a model input (letterbox bars excluded).
@@ -53,8 +59,9 @@ typedef struct hiyari_pp_job {
   /// Output pixels to produce.
   int32_t width;
   int32_t height;
-  /// Columns [0, vector_columns) may load 4 bytes at every tap offset without leaving any
-  /// channel's valid samples (the caller guarantees it); SIMD variants do the rest one by one.
+  /// Columns [0, vector_columns) are safe for SIMD loads (the caller guarantees it): in every
+  /// channel, each column's block of 8 has a window, or 4 bytes can be loaded at each of its tap
+  /// offsets without leaving the row's valid samples. SIMD variants do the rest one by one.
   int32_t vector_columns;
   int32_t source_is_yuv;
   float luma_offset;
@@ -81,6 +88,13 @@ void hiyari_preprocess(const hiyari_pp_job *job, uint32_t features);
 
 /// The variant hiyari_preprocess would run for `features`: "avx2", "neon" or "scalar".
 const char *hiyari_preprocess_kernel_name(uint32_t features);
+
+/// Plans the windows of hiyari_pp_channel for blocks [0, columns / 8): fills window_start (2 per
+/// block) and window_shuffle (32 per block). A row holds `valid_bytes` bytes from its first
+/// sample; windows never reach past them. Returns the number of blocks that got windows.
+int32_t hiyari_preprocess_plan_windows(const int32_t *column_offset0, const int32_t *column_offset1,
+                                       int32_t columns, int32_t valid_bytes,
+                                       int32_t *window_start, uint8_t *window_shuffle);
 
 /// Fills a width x height rectangle of one channel with a constant (letterbox bars). `value` is
 /// already encoded: a float, or an integer held in a float for the 8-bit types.

@@ -18,7 +18,7 @@ final class IODeadline {
 
   /// Starts the clock for the next blocking operation.
   func arm() {
-    expired = false
+    // `expired` stays set: libav keeps an interrupted context's error, so later failures are that timeout too.
     expiry = IODeadline.now() + Int64(seconds * 1e9)
   }
 

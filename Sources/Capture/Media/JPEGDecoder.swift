@@ -29,6 +29,8 @@ final class JPEGDecoder {
     // One thread: a JPEG is one picture, and frame threads would delay every frame.
     decoder = try VideoDecoder(
       parameters: parameters, threads: 1, hardware: .none, lowDelay: true, source: source)
+    // Truncated or damaged JPEGs (a camera's short transfer) are errors, not half-gray pictures.
+    decoder.context.pointee.err_recognition |= AV_EF_EXPLODE
   }
 
   deinit {

@@ -30,6 +30,14 @@ public final class MediaSource: FrameSource {
   private var draining = false
   private var finished = false
   private var consecutiveErrors = 0
+  private var closed = false
+  /// Raw Annex-B streams carry no timestamps: their frames are timed by adding up frame durations
+  /// from 0, as ffmpeg does. The next such frame's time, and the duration to assume when a frame
+  /// states none (from the stream's frame rate, else 25 fps).
+  private var nextUntimedNanoseconds: Int64 = 0
+  private let assumedFrameNanoseconds: Int64
+  /// Whether the container has no timestamps at all (raw H.264/H.265/MJPEG streams).
+  private let isUntimed: Bool
 
   /// Opens `location` (a path or URL) and its best video stream.
   public init(_ location: String, options: MediaSourceOptions = MediaSourceOptions()) throws(CaptureError) {
@@ -52,6 +60,10 @@ public final class MediaSource: FrameSource {
       }
       let stream = context.pointee.streams[Int(index)]!
       let parameters = stream.pointee.codecpar!
+      // libavformat reads .txt/.nfo/.ans files as "ANSI art" video; a camera runtime should not.
+      if [AV_CODEC_ID_ANSI, AV_CODEC_ID_BINTEXT, AV_CODEC_ID_XBIN, AV_CODEC_ID_IDF].contains(parameters.pointee.codec_id) {
+        throw CaptureError(source: location, kind: .invalidMedia, reason: "is text (read as ANSI art), not video")
+      }
       let width = Int(parameters.pointee.width)
       let height = Int(parameters.pointee.height)
       guard width > 0, height > 0, width <= options.maximumDimension, height <= options.maximumDimension
@@ -69,6 +81,10 @@ public final class MediaSource: FrameSource {
         lowDelay: isLive, source: location)
       streamIndex = index
       timeBase = stream.pointee.time_base
+      isUntimed = MediaSource.elementaryStreamFormats.contains(String(cString: context.pointee.iformat.pointee.name))
+      let frameRate = stream.pointee.r_frame_rate
+      assumedFrameNanoseconds =
+        frameRate.num > 0 && frameRate.den > 0 ? Int64(frameRate.den) * 1_000_000_000 / Int64(frameRate.num) : 40_000_000
       startTime = stream.pointee.start_time == hiyari_av_nopts_value() ? 0 : stream.pointee.start_time
       let rate = stream.pointee.avg_frame_rate
       let duration = context.pointee.duration
@@ -99,12 +115,14 @@ public final class MediaSource: FrameSource {
   public func close() {
     avformat_close_input(&formatContext)
     finished = true
+    closed = true
   }
 
   /// Makes a blocked read return at once (safe from another thread); the source then ends.
   public func interrupt() { deadline.cancel() }
 
   public func nextFrame() throws(CaptureError) -> Frame? {
+    if closed { throw CaptureError(source: name, kind: .closed, reason: "the source is closed") }
     guard let formatContext else {
       if finished && statistics.delivered > 0 || draining { return nil }
       throw CaptureError(source: name, kind: .closed, reason: "the source is closed")
@@ -192,15 +210,25 @@ public final class MediaSource: FrameSource {
     }
     var pts = picture.pointee.best_effort_timestamp
     if pts == hiyari_av_nopts_value() { pts = picture.pointee.pts }
+    let nanosecond = AVRational(num: 1, den: 1_000_000_000)
     let nanoseconds: Int64 =
-      pts == hiyari_av_nopts_value()
-      ? -1 : av_rescale_q(pts - startTime, timeBase, AVRational(num: 1, den: 1_000_000_000))
+      isUntimed
+      ? nextUntimedNanoseconds
+      : pts == hiyari_av_nopts_value() ? -1 : av_rescale_q(pts - startTime, timeBase, nanosecond)
+    let duration = picture.pointee.pkt_duration
+    nextUntimedNanoseconds =
+      nanoseconds + (duration > 0 ? av_rescale_q(duration, timeBase, nanosecond) : assumedFrameNanoseconds)
     frame.assign(
       avFrame: picture, format: format!, timestampNanoseconds: nanoseconds,
       sequence: statistics.delivered)
     statistics.delivered += 1
     return frame
   }
+
+  /// Demuxers of bare elementary streams, which carry no timestamps.
+  static let elementaryStreamFormats: Set<String> = [
+    "h264", "hevc", "vvc", "mjpeg", "mpegvideo", "m4v", "h261", "h263", "cavsvideo", "vc1", "dirac", "avs2", "avs3",
+  ]
 
   static func isNetworkURL(_ location: String) -> Bool {
     guard let schemeEnd = location.firstIndex(of: ":"),

@@ -33,6 +33,9 @@ public final class V4L2Camera: FrameSource {
   private var lastDeliveredSequence: Int64 = -1
   private let frame = Frame()
   private var jpeg: JPEGDecoder?
+  private var consecutiveCorruptFrames = 0
+  /// Corrupt MJPEG frames in a row after which the camera is reported broken.
+  static let maximumConsecutiveCorruptFrames = 100
 
   /// Opens `path`, negotiates the mode closest to `request` and starts streaming.
   public init(path: String, request: CameraRequest = CameraRequest()) throws(CaptureError) {
@@ -77,9 +80,16 @@ public final class V4L2Camera: FrameSource {
         continue
       }
       do throws(CaptureError) {
-        return try captureNewest(device)
+        let frame = try captureNewest(device)
+        consecutiveCorruptFrames = 0
+        return frame
       } catch where error.kind == .disconnected && request.reconnectTimeoutSeconds > 0 {
         try reconnect(after: error)
+      } catch where error.kind == .invalidMedia && format == .mjpeg {
+        // A damaged JPEG (a short USB transfer) costs one frame, not the stream.
+        statistics.decodeErrors += 1
+        consecutiveCorruptFrames += 1
+        if consecutiveCorruptFrames > V4L2Camera.maximumConsecutiveCorruptFrames { throw error }
       }
     }
   }
@@ -169,14 +179,20 @@ public final class V4L2Camera: FrameSource {
     }
     try waitReadable(device)
     var newest = try dequeue(device, required: true)!
-    // Latest frame wins: anything older that is already waiting goes back to the driver.
-    while let newer = try dequeue(device, required: false) {
+    // Latest frame wins: anything older that is already waiting goes back to the driver. Poll
+    // first, since libv4l2 logs an error for every DQBUF that finds no buffer ready.
+    while hasFilledBuffer(device), let newer = try dequeue(device, required: false) {
       try queue(newest.index, device)
       statistics.skippedAsStale += 1
       newest = newer
     }
     heldBuffer = newest.index
     return try present(newest)
+  }
+
+  private func hasFilledBuffer(_ device: V4L2Device) -> Bool {
+    var descriptor = pollfd(fd: device.descriptor, events: Int16(POLLIN), revents: 0)
+    return poll(&descriptor, 1, 0) > 0 && descriptor.revents & Int16(POLLIN) != 0
   }
 
   private func waitReadable(_ device: V4L2Device) throws(CaptureError) {
@@ -231,14 +247,16 @@ public final class V4L2Camera: FrameSource {
     let used = min(Int(buffer.bytesused == 0 ? buffer.length : buffer.bytesused), memory.count)
     let timestamp = Int64(buffer.timestamp.tv_sec) * 1_000_000_000 + Int64(buffer.timestamp.tv_usec) * 1000
     let sequence = sequenceOffset + Int64(buffer.sequence)
-    lastDeliveredSequence = sequence
-    statistics.delivered += 1
     if format == .mjpeg {
       let decoded = try jpeg!.decode(UnsafeRawBufferPointer(rebasing: memory[0..<used]), into: frame)
+      lastDeliveredSequence = sequence
+      statistics.delivered += 1
       frame.assign(format: decoded.format, width: decoded.width, height: decoded.height, timestampNanoseconds: timestamp, sequence: sequence, isFullRange: decoded.isFullRange)
       frame.encodedByteCount = used
       return frame
     }
+    lastDeliveredSequence = sequence
+    statistics.delivered += 1
     frame.assign(format: format, width: mode.width, height: mode.height, timestampNanoseconds: timestamp, sequence: sequence)
     frame.encodedByteCount = 0
     let base = UnsafeRawPointer(memory.baseAddress!)

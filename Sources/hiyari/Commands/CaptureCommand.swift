@@ -84,6 +84,7 @@ struct CaptureCommand: ParsableCommand {
     var report = CaptureReport()
     let wallStart = monotonicNanoseconds()
     var failure: CaptureError?
+    var reconnectsReported: Int64 = 0
     while frames == 0 || report.frames < frames {
       let frame: Frame?
       do {
@@ -93,6 +94,10 @@ struct CaptureCommand: ParsableCommand {
         break
       }
       guard let frame else { break }
+      if source.statistics.reconnects > reconnectsReported {
+        reconnectsReported = source.statistics.reconnects
+        printError("\(source.name): camera was lost and reopened (reconnect \(reconnectsReported))")
+      }
       let digest = FrameDigest(frame)
       let delta = report.record(frame, digest: digest)
       if !quiet {
@@ -101,6 +106,8 @@ struct CaptureCommand: ParsableCommand {
             + " dt=\(delta.map { formatDecimal(Double($0) / 1e6, places: 2) + "ms" } ?? "-")"
             + " \(frame.width)x\(frame.height) \(frame.format.rawValue)"
             + " mean=\(formatDecimal(digest.meanLuma, places: 1)) hash=\(hex(digest.hash))")
+        // Flush each line, so rigs and logs reading a file or pipe see frames as they arrive.
+        fflush(nil)
       }
       if let snapshots, let out, (report.frames - 1) % snapshotEvery == 0 {
         let path = "\(out)/frame-\(pad(report.frames - 1)).png"
