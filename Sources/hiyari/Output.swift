@@ -21,10 +21,16 @@ func formatDecimal(_ value: Double, places: Int) -> String {
   return (value < 0 && scaled != 0 ? "-" : "") + "\(whole)" + (places > 0 ? ".\(padded)" : "")
 }
 
-/// Writes a line to standard error.
+/// Writes an error line to standard error.
 func printError(_ message: String) {
   var standardError = StandardError()
   print("error: \(message)", to: &standardError)
+}
+
+/// Writes a notice that is not a failure to standard error.
+func printNotice(_ message: String) {
+  var standardError = StandardError()
+  print("notice: \(message)", to: &standardError)
 }
 
 struct StandardError: TextOutputStream {

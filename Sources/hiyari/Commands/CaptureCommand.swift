@@ -96,7 +96,7 @@ struct CaptureCommand: ParsableCommand {
       guard let frame else { break }
       if source.statistics.reconnects > reconnectsReported {
         reconnectsReported = source.statistics.reconnects
-        printError("\(source.name): camera was lost and reopened (reconnect \(reconnectsReported))")
+        printNotice("\(source.name): camera was lost and reopened (reconnect \(reconnectsReported))")
       }
       let digest = FrameDigest(frame)
       let delta = report.record(frame, digest: digest)
