@@ -34,11 +34,11 @@ let package = Package(
     .executableTarget(
       name: "hiyari",
       dependencies: [
-        "Capture", "Engine",
+        "Capture", "Engine", "CFFmpeg", "CKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
-    .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+    .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
   ]
 )

@@ -110,7 +110,8 @@ import Testing
       let row = random.int(0...(rows - 1))
       channel.rowIndex0.append(Int32(row))
       channel.rowIndex1.append(Int32(random.int(0...(rows - 1))))
-      channel.rowWeight.append(Int32([0, Int(HIYARI_PP_WEIGHT_ONE), random.int(0...Int(HIYARI_PP_WEIGHT_ONE))][random.int(0...2)]))
+      let weight = [0, Int(HIYARI_PP_WEIGHT_ONE), random.int(0...Int(HIYARI_PP_WEIGHT_ONE))][random.int(0...2)]
+      channel.rowWeight.append(Int32(weight))
     }
     return channel
   }
@@ -180,7 +181,9 @@ import Testing
     cJob.output_scale = (job.scale[0], job.scale[1], job.scale[2])
     cJob.output_bias = (job.bias[0], job.bias[1], job.bias[2])
     cJob.output_type = job.outputType
-    cJob.output = (UnsafeMutableRawPointer(outputs[0]), UnsafeMutableRawPointer(outputs[1]), UnsafeMutableRawPointer(outputs[2]))
+    cJob.output = (
+      UnsafeMutableRawPointer(outputs[0]), UnsafeMutableRawPointer(outputs[1]), UnsafeMutableRawPointer(outputs[2])
+    )
     cJob.output_pixel_stride = job.pixelStride
     cJob.output_row_stride = job.rowStride
     hiyari_preprocess(&cJob, features)
@@ -295,7 +298,9 @@ import Testing
       for lane in 0..<4 {
         let column = 4 * half + lane
         let indices = shuffles[(16 * half + 4 * lane)..<(16 * half + 4 * lane + 4)]
-        #expect(Array(indices) == [UInt8(offset0[column] - starts[half]), 0x80, UInt8(offset1[column] - starts[half]), 0x80])
+        let left = UInt8(offset0[column] - starts[half])
+        let right = UInt8(offset1[column] - starts[half])
+        #expect(Array(indices) == [left, 0x80, right, 0x80])
       }
     }
     // The last window slid left to end at the row's end rather than past it.

@@ -1,7 +1,9 @@
 import CFFmpeg
-import Capture
+import CKernels
 import Engine
 import Testing
+
+@testable import Capture
 
 /// The preprocessor against an independent, straightforward double-precision reference of the
 /// same math (written here from the definitions in `PreprocessSpec`'s documentation), and against
@@ -290,7 +292,7 @@ import Testing
     }
     if let firstBad {
       Issue.record(
-        "\(context): element \(firstBad) is \(actual[firstBad]), reference \(expected[firstBad]) (worst |diff| \(worst))",
+        "\(context): element \(firstBad) is \(actual[firstBad]), not \(expected[firstBad]) (worst \(worst))",
         sourceLocation: sourceLocation)
     }
     if spec.elementType != .float32 {
@@ -366,6 +368,36 @@ import Testing
       try preprocessor.process(image.frame, into: tensor)
       #expect(preprocessor.geometry == Self.referenceGeometry(spec, frameWidth: image.width, frameHeight: image.height))
       Self.expectClose(Self.values(of: tensor), Self.reference(image, spec), spec, "\(image.format) \(image.width)")
+    }
+  }
+
+  /// The SIMD variant on the tables the preprocessor really builds (windows, gathers near row
+  /// ends, scalar tails) equals the scalar reference bit for bit.
+  @Test(arguments: supportedFormats)
+  func simdAndScalarKernelsAgreeBitForBit(format: PixelFormat) throws {
+    let features = hiyari_cpu_features()
+    let cases: [(width: Int, height: Int, spec: PreprocessSpec)] = [
+      (1280, 720, PreprocessSpec(width: 320, height: 192)),
+      (641, 359, PreprocessSpec(width: 213, height: 97, resize: .centerCrop, encoding: .uint8)),
+      (
+        1921, 1081,
+        PreprocessSpec(
+          width: 300, height: 300, layout: .nhwc,
+          encoding: .quantized(.int8, Quantization(scale: 0.02, zeroPoint: 3), .imageNet), channelOrder: .bgr)
+      ),
+      (99, 77, PreprocessSpec(width: 160, height: 128, resize: .stretch, encoding: .float32(.imageNet))),
+    ]
+    for (number, item) in cases.enumerated() {
+      let image = TestImage(
+        random: format, width: item.width, height: item.height, extraPitch: number, seed: UInt64(number))
+      let preprocessor = try Preprocessor(spec: item.spec)
+      let simd = try preprocessor.makeOutputTensor()
+      let scalar = try preprocessor.makeOutputTensor()
+      try preprocessor.process(image.frame, into: simd, cpuFeatures: features)
+      try preprocessor.process(image.frame, into: scalar, cpuFeatures: 0)
+      #expect(
+        Array(simd.bytes) == Array(scalar.bytes),
+        "\(format) \(item.width)x\(item.height) -> \(item.spec.width)x\(item.spec.height)")
     }
   }
 
@@ -484,7 +516,9 @@ import Testing
     #expect(zeroStd?.description.contains("std") == true)
     let twoMeans = refusal(
       PreprocessSpec(width: 8, height: 8, encoding: .float32(ChannelNormalization(mean: [0, 0], std: [1, 1]))))
-    if case .invalidNormalization = twoMeans {} else { Issue.record("two means accepted: \(String(describing: twoMeans))") }
+    if case .invalidNormalization = twoMeans {} else {
+      Issue.record("two means accepted: \(String(describing: twoMeans))")
+    }
     let badQuantizations: [(OutputEncoding, TensorLayout, String)] = [
       (.quantized(.float32, Quantization(scale: 1, zeroPoint: 0), .unitRange), .nchw, "not int8 or uint8"),
       (.quantized(.int8, Quantization(scale: 0, zeroPoint: 0), .unitRange), .nchw, "positive"),
@@ -518,7 +552,8 @@ import Testing
     #expect(refusal(mjpeg, tensor) == .unsupportedFormat(.mjpeg))
 
     // An odd-width YUYV row needs the whole last macropixel: 4 * 3 bytes for 5 pixels.
-    let shortRows = Frame(format: .yuyv, width: 5, height: 4, planes: [FramePlane(base: pixels, bytesPerRow: 10, rows: 4)])
+    let shortRows = Frame(
+      format: .yuyv, width: 5, height: 4, planes: [FramePlane(base: pixels, bytesPerRow: 10, rows: 4)])
     guard case .invalidFrame(let text) = refusal(shortRows, tensor), text.contains("needs at least 12") else {
       Issue.record("short YUYV rows accepted")
       return

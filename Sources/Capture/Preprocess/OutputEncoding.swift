@@ -4,7 +4,8 @@ import Engine
 public enum OutputEncoding: Sendable, Hashable {
   /// Float32 elements, normalized: `(pixel / 255 - mean) / std`.
   case float32(ChannelNormalization)
-  /// Raw pixel values 0...255 as uint8 elements.
+  /// Raw pixel values 0...255 as uint8 elements. The tensor `makeOutputTensor` makes carries
+  /// scale 1, zero point 0 (Engine requires a quantization on uint8); any other is accepted too.
   case uint8
   /// Quantized int8 or uint8 elements: the normalized float value, quantized as ONNX
   /// QuantizeLinear does (`Quantization.quantize`). Per-channel quantization must run along the

@@ -8,19 +8,25 @@ import Engine
 /// `start + (d + 0.5) * length / n - 0.5`, clamped to the edge. Chroma of subsampled formats is
 /// sampled at the same point of the picture, taking chroma samples as centered between the luma
 /// samples they cover (libswscale's default siting). Positions are rounded to 1/2048 of a sample.
+///
+/// Frames may be YUYV, UYVY, NV12, YUV420P, YUV422P, YUV444P, RGB24, BGR24 or GRAY8 (read as
+/// R = G = B), of any size, with rows padded past their pixels.
 public struct PreprocessSpec: Sendable, Hashable {
   /// Model input width in pixels.
   public var width: Int
   /// Model input height in pixels.
   public var height: Int
+  /// How the frame's aspect ratio is fitted (default: letterbox with YOLO's gray bars).
   public var resize: ResizeMode
   /// NCHW (planar, shape [1, 3, H, W]) or NHWC (interleaved, shape [1, H, W, 3]).
   public var layout: TensorLayout
+  /// Element type and normalization (default: float32 in 0...1).
   public var encoding: OutputEncoding
+  /// RGB or BGR along the channel axis.
   public var channelOrder: ChannelOrder
-  /// Used only for YUV frames.
+  /// The YUV to RGB matrix (default BT.601); used only for YUV frames.
   public var yuvMatrix: YUVMatrix
-  /// Used only for YUV frames.
+  /// The YUV code range (default limited); used only for YUV frames.
   public var yuvRange: YUVRange
 
   /// The largest width or height accepted, for model inputs and frames alike.
@@ -77,8 +83,9 @@ public struct PreprocessSpec: Sendable, Hashable {
       break
     case 3:
       guard quantization.axis == channelAxis else {
+        let axis = quantization.axis.map(String.init) ?? "none"
         throw .invalidQuantization(
-          "per-channel quantization must run along the channel axis \(channelAxis), not \(quantization.axis.map(String.init) ?? "none")")
+          "per-channel quantization must run along the channel axis \(channelAxis), not \(axis)")
       }
     default:
       throw .invalidQuantization("needs 1 or 3 scales, got \(quantization.scales.count)")

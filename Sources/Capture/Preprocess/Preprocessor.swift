@@ -98,6 +98,12 @@ public final class Preprocessor {
   /// `tensor` must have the spec's shape, element type and layout, and for quantized encodings
   /// the spec's quantization (`makeOutputTensor()` makes one). Nothing is allocated.
   public func process(_ frame: Frame, into tensor: Tensor) throws(PreprocessError) {
+    try process(frame, into: tensor, cpuFeatures: hiyari_cpu_features())
+  }
+
+  /// `process` with the kernel variant chosen from `cpuFeatures` (tests compare variants this
+  /// way; the process-wide `hiyari_cpu_features_mask` would race with other tests).
+  func process(_ frame: Frame, into tensor: Tensor, cpuFeatures: UInt32) throws(PreprocessError) {
     try check(tensor)
     guard let layout = SourceLayout(frame.format) else { throw .unsupportedFormat(frame.format) }
     try check(frame, layout)
@@ -167,7 +173,7 @@ public final class Preprocessor {
         height: geometry.contentHeight)
     }
 
-    hiyari_preprocess(&job, hiyari_cpu_features())
+    hiyari_preprocess(&job, cpuFeatures)
   }
 
   private func kernelChannel(_ index: Int, _ layout: SourceLayout, _ frame: Frame) -> hiyari_pp_channel {

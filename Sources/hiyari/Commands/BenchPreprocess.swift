@@ -89,8 +89,9 @@ struct BenchPreprocess: ParsableCommand {
     let peerMedian = Self.percentile(samples[1], 0.5)
     for (name, times) in zip(variants.map(\.name), samples) {
       let median = Self.percentile(times, 0.5)
+      let p90 = Self.percentile(times, 0.9)
       print(
-        "  \(Self.padded(name, 30)) \(Self.format(median, width: 10)) \(Self.format(Self.percentile(times, 0.9), width: 9))"
+        "  \(Self.padded(name, 30)) \(Self.format(median, width: 10)) \(Self.format(p90, width: 9))"
           + "   \(Self.format(median / peerMedian, width: 6))")
     }
   }
