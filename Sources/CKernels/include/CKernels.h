@@ -8,5 +8,6 @@
 
 #include "cpu_features.h"
 #include "preprocess.h"
+#include "qconv.h"
 
 #endif

@@ -3,6 +3,16 @@
 public enum StandardOperators {
   public static let registry = OperatorRegistry(
     merging: [
-      ElementwiseUnary.definitions
+      ElementwiseUnary.definitions,
+      Convolution.definitions,
+      GemmOperators.definitions,
+      ElementwiseBinary.definitions,
+      Pooling.definitions,
+      ShapeOperators.definitions,
+      ResizeOperators.definitions,
+      SoftmaxOperators.definitions,
+      NormalizationOperators.definitions,
+      QuantizeOperators.definitions,
+      QLinearOperators.definitions,
     ])
 }

@@ -28,7 +28,7 @@ struct BenchDecode: ParsableCommand {
   var threads: Int?
 
   @Option(help: "Measured rounds per thread count (after one warm-up round that is not counted).")
-  var rounds: Int = 5
+  var rounds: Int = 9
 
   @Option(help: "Frames in the generated clip.")
   var clipFrames: Int = 600

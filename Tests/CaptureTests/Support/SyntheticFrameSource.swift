@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 @testable import Capture
@@ -15,11 +16,14 @@ final class SyntheticFrameSource: FrameSource, @unchecked Sendable {
   private let limit: Int64
   private let failure: CaptureError?
   private var produced: Int64 = 0
+  /// When set, each frame after the first waits for one signal (the consumer taking the last).
+  private let gate: DispatchSemaphore?
   let width = 8
   let height = 4
 
   /// Produces `limit` frames, then ends (or throws `failure`).
-  init(periodMicroseconds: UInt32, limit: Int64, failure: CaptureError? = nil) {
+  init(periodMicroseconds: UInt32, limit: Int64, failure: CaptureError? = nil, gate: DispatchSemaphore? = nil) {
+    self.gate = gate
     self.periodMicroseconds = periodMicroseconds
     self.limit = limit
     self.failure = failure
@@ -33,6 +37,7 @@ final class SyntheticFrameSource: FrameSource, @unchecked Sendable {
       if let failure { throw failure }
       return nil
     }
+    if produced > 0 { gate?.wait() }
     usleep(periodMicroseconds)
     // Every pixel of frame n holds n, so a torn or stale copy is detectable.
     pixels.update(repeating: UInt8(truncatingIfNeeded: produced), count: width * height)

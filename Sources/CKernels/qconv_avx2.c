@@ -1,0 +1,276 @@
+// 256-bit int8 convolution paths: AVX-VNNI (vpdpbusd ymm) and plain AVX2.
+//
+// AVX2 has no exact u8 x s8 dot product: vpmaddubsw adds two u8*s8 products into a SATURATED
+// int16 (255*127*2 = 64770 > 32767), which would make results depend on weight magnitudes and
+// break bit-exactness with the scalar reference (ONNX Runtime's AVX2 kernel has this problem and
+// asks for 7-bit weights: "reduce_range"). This path instead widens activations to int16
+// (vpmovzxbw) and multiplies with vpmaddwd against weights packed as int16: each pair sum is at
+// most 2 * 255 * 128 in magnitude, far inside int32, so every product and sum is exact. It costs
+// twice the multiply instructions of vpmaddubsw but needs no assumption on the weights.
+//
+// vpmaddwd on a vector of 4 pixels x 4 channels yields per pixel two partial sums (channels 0-1
+// and 2-3) in adjacent lanes; they are folded with vphaddd in the epilogue.
+#include "qconv_internal.h"
+
+#if defined(__x86_64__)
+#include <string.h>
+
+#if defined(HIYARI_QCONV_EMULATE_HEADER)
+// Testing aid (see qconv_avx512.c): a portable emulation of the intrinsics, no target attributes.
+#include HIYARI_QCONV_EMULATE_HEADER
+#define T2
+#define TVNNI
+#else
+#include <immintrin.h>
+#define T2 __attribute__((target("avx2,fma")))
+#define TVNNI __attribute__((target("avx2,fma,avxvnni")))
+#endif
+#define INLINE static inline __attribute__((always_inline))
+
+enum { MR = 4, VNNI_VECTORS = 2 };
+
+INLINE T2 __m256i requantize8(__m256i acc, __m256i bias, __m256 multiplier, __m256 min_f, __m256 max_f,
+                              __m256i zero_point) {
+  __m256 f = _mm256_cvtepi32_ps(_mm256_add_epi32(acc, bias));
+  f = _mm256_mul_ps(f, multiplier);
+  f = _mm256_min_ps(_mm256_max_ps(f, min_f), max_f);
+  f = _mm256_round_ps(f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  return _mm256_add_epi32(_mm256_cvttps_epi32(f), zero_point);
+}
+
+/// Stores the lanes `mask` of q (values already clamped to the output type) consecutively.
+INLINE T2 void store8(uint8_t *out, __m256i q, uint32_t mask, int is_signed) {
+  if (mask == 0xFF) {
+    __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    __m128i bytes = is_signed ? _mm_packs_epi16(words, words) : _mm_packus_epi16(words, words);
+    _mm_storel_epi64((__m128i *)out, bytes);
+  } else if (mask) {
+    int32_t values[8];
+    _mm256_storeu_si256((__m256i *)values, q);
+    hiyari_qconv_store_lanes(out, values, mask, 8, 0);
+  }
+}
+
+INLINE int32_t load_i32(const void *p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+INLINE int64_t load_i64(const void *p) {
+  int64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+
+/// The store half of a tile: requantizes acc[m][v] for rows [row_lo, rows).
+#define EPILOGUE(NV, ACC)                                                                              \
+  do {                                                                                                 \
+    const size_t out_plane = (size_t)c->d.out_height * c->d.out_width;                                 \
+    const __m256 min_f = _mm256_set1_ps(c->min_f), max_f = _mm256_set1_ps(c->max_f);                   \
+    const __m256i zero_point = _mm256_set1_epi32(c->d.output_zero_point);                              \
+    for (int m = row_lo; m < rows; m++) {                                                              \
+      int32_t co = first_channel + m;                                                                  \
+      __m256i bias = _mm256_set1_epi32(c->bias[co]);                                                   \
+      __m256 multiplier = _mm256_set1_ps(c->multiplier[co]);                                           \
+      uint8_t *plane = y + (size_t)co * out_plane;                                                     \
+      for (int v = 0; v < (NV); v++) {                                                                 \
+        if (!mask[v]) continue;                                                                        \
+        store8(plane + destination[v], requantize8(ACC, bias, multiplier, min_f, max_f, zero_point),   \
+               mask[v], c->d.output_is_signed);                                                        \
+      }                                                                                                \
+    }                                                                                                  \
+  } while (0)
+
+// ---- AVX-VNNI: 4 channels x 16 pixels, 8 ymm accumulators (3 vectors of pixels would need all 16 ymm) --
+
+INLINE TVNNI void tile_vnni(const int nv, const struct hiyari_qconv *c, const uint8_t *a, const int8_t *w,
+                            int32_t first_channel, int32_t row_lo, int32_t rows, uint8_t *y, const uint32_t *mask,
+                            const int32_t *destination) {
+  __m256i acc[MR][VNNI_VECTORS];
+  for (int m = 0; m < MR; m++)
+    for (int v = 0; v < nv; v++) acc[m][v] = _mm256_setzero_si256();
+  const int32_t taps = c->taps, units = c->units_per_group;
+  const size_t unit_stride = c->unit_stride;
+  for (int32_t t = 0; t < taps; t++) {
+    const uint8_t *ap = a + c->tap_offset[t];
+    for (int32_t q = 0; q < units; q++) {
+      __m256i x[VNNI_VECTORS];
+      for (int v = 0; v < nv; v++) x[v] = _mm256_loadu_si256((const __m256i *)(ap + 32 * v));
+      for (int m = 0; m < MR; m++) {
+        __m256i wb = _mm256_set1_epi32(load_i32(w + 4 * m));
+        for (int v = 0; v < nv; v++) acc[m][v] = _mm256_dpbusd_avx_epi32(acc[m][v], x[v], wb);
+      }
+      ap += unit_stride;
+      w += MR * 4;
+    }
+  }
+  // The epilogue indexes rows at run time; copying out first keeps acc in registers above.
+  __m256i sums[MR][VNNI_VECTORS];
+  for (int m = 0; m < MR; m++)
+    for (int v = 0; v < nv; v++) sums[m][v] = acc[m][v];
+  EPILOGUE(nv, sums[m][v]);
+}
+
+TVNNI void hiyari_qconv_gemm_avxvnni(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
+                                     int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end) {
+  const uint8_t *group_input = buffer + (size_t)g * c->units_per_group * c->unit_stride;
+  const int8_t *group_weights = (const int8_t *)c->weights + (size_t)g * c->blocks_per_group * c->block_bytes;
+  for (int32_t n0 = n_begin; n0 < n_end; n0 += 8 * VNNI_VECTORS) {
+    int32_t count = n_end - n0 < 8 * VNNI_VECTORS ? n_end - n0 : 8 * VNNI_VECTORS;
+    int nv = (count + 7) / 8;
+    uint32_t mask[VNNI_VECTORS] = {0, 0};
+    int32_t destination[VNNI_VECTORS] = {0, 0};
+    uint32_t any = 0;
+    for (int v = 0; v < nv; v++) any |= mask[v] = hiyari_qconv_lanes(c, n0 + 8 * v, 8, n_end, &destination[v]);
+    if (!any) continue;
+    const uint8_t *a = group_input + (size_t)n0 * 4;
+    for (int32_t b = m_begin / MR; b * MR < m_end; b++) {
+      int32_t lo = b * MR < m_begin ? m_begin : b * MR;
+      int32_t hi = b * MR + MR < m_end ? b * MR + MR : m_end;
+      const int8_t *w = group_weights + (size_t)b * c->block_bytes;
+      int32_t first = g * c->out_group + b * MR, row_lo = lo - b * MR, rows = hi - b * MR;
+      if (nv == 2) tile_vnni(2, c, a, w, first, row_lo, rows, y, mask, destination);
+      else tile_vnni(1, c, a, w, first, row_lo, rows, y, mask, destination);
+    }
+  }
+}
+
+// ---- AVX2: 4 channels x 8 pixels, vpmaddwd on int16 ----------------------------------------------
+
+INLINE T2 void tile_avx2(const struct hiyari_qconv *c, const uint8_t *a, const int16_t *w, int32_t first_channel,
+                         int32_t row_lo, int32_t rows, uint8_t *y, const uint32_t *mask, const int32_t *destination) {
+  __m256i acc[MR][2];
+  for (int m = 0; m < MR; m++) acc[m][0] = acc[m][1] = _mm256_setzero_si256();
+  const int32_t taps = c->taps, units = c->units_per_group;
+  const size_t unit_stride = c->unit_stride;
+  for (int32_t t = 0; t < taps; t++) {
+    const uint8_t *ap = a + c->tap_offset[t];
+    for (int32_t q = 0; q < units; q++) {
+      __m256i x0 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)ap));         // pixels 0-3
+      __m256i x1 = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(ap + 16)));  // pixels 4-7
+      for (int m = 0; m < MR; m++) {
+        __m256i wb = _mm256_set1_epi64x(load_i64(w + 4 * m));
+        acc[m][0] = _mm256_add_epi32(acc[m][0], _mm256_madd_epi16(x0, wb));
+        acc[m][1] = _mm256_add_epi32(acc[m][1], _mm256_madd_epi16(x1, wb));
+      }
+      ap += unit_stride;
+      w += MR * 4;
+    }
+  }
+  // Lanes (2p, 2p+1) of acc[m][h] are pixel 4h+p's two partial sums, 128-bit halves holding
+  // pixels {0,1} and {2,3}: hadd gives [p0 p1 p4 p5 | p2 p3 p6 p7]; the permute restores order.
+  __m256i sums[MR][1];
+  for (int m = 0; m < MR; m++)
+    sums[m][0] = _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[m][0], acc[m][1]), _MM_SHUFFLE(3, 1, 2, 0));
+  EPILOGUE(1, sums[m][0]);
+}
+
+T2 void hiyari_qconv_gemm_avx2(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
+                               int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end) {
+  const uint8_t *group_input = buffer + (size_t)g * c->units_per_group * c->unit_stride;
+  const uint8_t *group_weights = (const uint8_t *)c->weights + (size_t)g * c->blocks_per_group * c->block_bytes;
+  for (int32_t n0 = n_begin; n0 < n_end; n0 += 8) {
+    uint32_t mask[1];
+    int32_t destination[1];
+    mask[0] = hiyari_qconv_lanes(c, n0, 8, n_end, &destination[0]);
+    if (!mask[0]) continue;
+    const uint8_t *a = group_input + (size_t)n0 * 4;
+    for (int32_t b = m_begin / MR; b * MR < m_end; b++) {
+      int32_t lo = b * MR < m_begin ? m_begin : b * MR;
+      int32_t hi = b * MR + MR < m_end ? b * MR + MR : m_end;
+      const int16_t *w = (const int16_t *)(group_weights + (size_t)b * c->block_bytes);
+      tile_avx2(c, a, w, g * c->out_group + b * MR, lo - b * MR, hi - b * MR, y, mask, destination);
+    }
+  }
+}
+
+// ---- Depthwise (AVX2 and AVX-VNNI machines) -------------------------------------------------------
+
+T2 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
+                                    int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end) {
+  const hiyari_qconv_desc *d = &c->d;
+  const size_t out_plane = (size_t)d->out_height * d->out_width;
+  const __m256 min_f = _mm256_set1_ps(c->min_f), max_f = _mm256_set1_ps(c->max_f);
+  const __m256i zero_point = _mm256_set1_epi32(d->output_zero_point);
+  const int32_t taps = c->taps;
+  for (int32_t ch = c_begin; ch < c_end; ch++) {
+    const uint8_t *plane = buffer + (size_t)ch * c->unit_stride;
+    const int32_t *w = c->dw_weights + (size_t)ch * taps;
+    const __m256i bias = _mm256_set1_epi32(c->bias[ch]);
+    const __m256 multiplier = _mm256_set1_ps(c->multiplier[ch]);
+    uint8_t *out = y + (size_t)ch * out_plane;
+    for (int32_t row = n_begin / c->wq; row < d->out_height && row * c->wq < n_end; row++) {
+      int32_t lo = n_begin - row * c->wq, hi = n_end - row * c->wq;
+      if (lo < 0) lo = 0;
+      if (hi > d->out_width) hi = d->out_width;
+      const uint8_t *in_row = plane + (size_t)row * c->wq;
+      for (int32_t ow = lo; ow < hi; ow += 32) {
+        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                          _mm256_setzero_si256()};
+        const uint8_t *p = in_row + ow;
+        for (int32_t t = 0; t < taps; t++) {
+          const uint8_t *q = p + c->tap_offset[t];
+          __m256i wt = _mm256_set1_epi32(w[t]);
+          for (int v = 0; v < 4; v++)
+            acc[v] = _mm256_add_epi32(
+              acc[v], _mm256_madd_epi16(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(q + 8 * v))), wt));
+        }
+        for (int v = 0; v < 4; v++) {
+          int32_t start = ow + 8 * v;
+          if (start >= hi) break;
+          int32_t n = hi - start < 8 ? hi - start : 8;
+          store8(out + (size_t)row * d->out_width + start,
+                 requantize8(acc[v], bias, multiplier, min_f, max_f, zero_point), (1u << n) - 1,
+                 d->output_is_signed);
+        }
+      }
+    }
+  }
+}
+
+#if !defined(HIYARI_QCONV_EMULATE_HEADER)
+// ---- Peak micro-kernels ---------------------------------------------------------------------------
+
+TVNNI uint64_t hiyari_int8_peak_avxvnni(int64_t iterations) {
+  __m256i acc[12];
+  for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_epi32(i);
+  __m256i a = _mm256_set1_epi8(3), b = _mm256_set1_epi8(-5);
+  for (int64_t n = 0; n < iterations; n++) {
+    for (int i = 0; i < 12; i++) acc[i] = _mm256_dpbusd_avx_epi32(acc[i], a, b);
+    for (int i = 0; i < 12; i++) acc[i] = _mm256_dpbusd_avx_epi32(acc[i], b, a);
+    __asm__ volatile("" : "+x"(a));
+  }
+  __m256i sum = acc[0];
+  for (int i = 1; i < 12; i++) sum = _mm256_add_epi32(sum, acc[i]);
+  volatile int32_t sink = _mm256_extract_epi32(sum, 0);
+  (void)sink;
+  return (uint64_t)iterations * 24 * 32;
+}
+
+/// The exact AVX2 path's instruction pair, vpmaddwd + vpaddd: 16 MACs per vpmaddwd.
+T2 uint64_t hiyari_int8_peak_avx2(int64_t iterations) {
+  __m256i acc[8];
+  for (int i = 0; i < 8; i++) acc[i] = _mm256_set1_epi32(i);
+  __m256i x0 = _mm256_set1_epi16(3), x1 = _mm256_set1_epi16(7);
+  const __m256i w0 = _mm256_set1_epi16(-5), w1 = _mm256_set1_epi16(2), w2 = _mm256_set1_epi16(9),
+                w3 = _mm256_set1_epi16(-1);
+  for (int64_t n = 0; n < iterations; n++) {
+    __asm__ volatile("" : "+x"(x0), "+x"(x1));
+    acc[0] = _mm256_add_epi32(acc[0], _mm256_madd_epi16(x0, w0));
+    acc[1] = _mm256_add_epi32(acc[1], _mm256_madd_epi16(x0, w1));
+    acc[2] = _mm256_add_epi32(acc[2], _mm256_madd_epi16(x0, w2));
+    acc[3] = _mm256_add_epi32(acc[3], _mm256_madd_epi16(x0, w3));
+    acc[4] = _mm256_add_epi32(acc[4], _mm256_madd_epi16(x1, w0));
+    acc[5] = _mm256_add_epi32(acc[5], _mm256_madd_epi16(x1, w1));
+    acc[6] = _mm256_add_epi32(acc[6], _mm256_madd_epi16(x1, w2));
+    acc[7] = _mm256_add_epi32(acc[7], _mm256_madd_epi16(x1, w3));
+  }
+  __m256i sum = acc[0];
+  for (int i = 1; i < 8; i++) sum = _mm256_add_epi32(sum, acc[i]);
+  volatile int32_t sink = _mm256_extract_epi32(sum, 0);
+  (void)sink;
+  return (uint64_t)iterations * 8 * 16;
+}
+#endif
+#endif

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import Engine
+
+@Suite struct SoftmaxTests {
+  /// Softmax (or LogSoftmax) along `axis` in Double.
+  static func reference(_ x: [Float], _ shape: [Int], axis: Int, log: Bool) -> [Double] {
+    let outer = shape[..<axis].reduce(1, *), extent = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+    var y = [Double](repeating: 0, count: x.count)
+    for o in 0..<outer {
+      for i in 0..<inner {
+        let indices = (0..<extent).map { (o * extent + $0) * inner + i }
+        let maximum = indices.map { Double(x[$0]) }.max()!
+        let sum = indices.reduce(0.0) { $0 + exp(Double(x[$1]) - maximum) }
+        for index in indices {
+          y[index] = log ? Double(x[index]) - maximum - Foundation.log(sum) : exp(Double(x[index]) - maximum) / sum
+        }
+      }
+    }
+    return y
+  }
+
+  @Test(arguments: [([2, 5, 3, 4], -1), ([2, 5, 3, 4], 1), ([2, 5, 3, 4], 0), ([3, 130], 0), ([1, 7, 150], 1), ([4, 81], 1), ([13], 0)])
+  func softmaxAndLogSoftmax(_ arguments: ([Int], Int)) throws {
+    let (shape, axis) = arguments
+    var random = SeededRandom(51)
+    let x = random.floats(shape.reduce(1, *), in: -8...8)
+    for log in [false, true] {
+      let y = try OperatorHarness.run(log ? "LogSoftmax" : "Softmax", [.input(OperatorHarness.floats(x, shape))], attributes: ["axis": .int(axis)], threads: 3)[0]
+      #expect(y.shape == shape)
+      expectClose(OperatorHarness.values(y), Self.reference(x, shape, axis: axis < 0 ? axis + shape.count : axis, log: log), tolerance: 1e-6, "\(shape) axis \(axis) log \(log)")
+    }
+  }
+
+  @Test func stableForLargeInputsAndDefaultsToLastAxis() throws {
+    let x: [Float] = [1000, 1001, 1002, -1000, -1001, -1002]
+    let y = try OperatorHarness.run("Softmax", [.input(OperatorHarness.floats(x, [2, 3]))])[0]
+    expectClose(OperatorHarness.values(y), Self.reference(x, [2, 3], axis: 1, log: false), tolerance: 1e-6)
+    #expect(OperatorHarness.values(y).allSatisfy { $0.isFinite })
+    let logs = try OperatorHarness.run("LogSoftmax", [.input(OperatorHarness.floats(x, [2, 3]))])[0]
+    expectClose(OperatorHarness.values(logs), Self.reference(x, [2, 3], axis: 1, log: true), tolerance: 1e-6)
+  }
+
+  @Test func rejectsAxisOutOfRange() {
+    let x = OperatorHarness.floats([1, 2, 3, 4], [2, 2])
+    expectGraphError(OperatorHarness.error("Softmax", [.input(x)], attributes: ["axis": .int(2)]), mentioning: "axis 2")
+    expectGraphError(OperatorHarness.error("LogSoftmax", [.input(x)], attributes: ["axis": .int(-3)]), mentioning: "axis -3")
+    expectGraphError(OperatorHarness.error("Softmax", [.input(OperatorHarness.ints([1, 2]))]), mentioning: "float32")
+  }
+}
