@@ -9,7 +9,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/apple/swift-protobuf", from: "1.30.0"),
   ],
   targets: [
     // System libraries and tiny C shims.
@@ -27,7 +26,7 @@ let package = Package(
     // Tensors and (later) the graph runtime.
     .target(
       name: "Engine",
-      dependencies: ["CKernels", "COpenBLAS", .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+      dependencies: ["CKernels", "COpenBLAS"]),
     // Frame sources and preprocessing.
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
     // The device CLI.

@@ -1,7 +1,3 @@
-#if canImport(FoundationEssentials)
-  import FoundationEssentials  // `Data`, which swift-protobuf uses for bytes fields
-#endif
-
 /// Converts ONNX node attributes into `Attribute`s: INT, INTS, FLOAT, FLOATS and STRING.
 ///
 /// A TENSOR attribute is taken only where the importer knows what it means: Constant's value
@@ -21,7 +17,7 @@ enum ONNXAttributeConversion {
     case .ints: return .ints(attribute.ints.map { Int($0) })
     case .float: return .float(attribute.f)
     case .floats: return .floats(attribute.floats)
-    case .string: return .string(String(decoding: [UInt8](attribute.s), as: UTF8.self))
+    case .string: return .string(String(decoding: attribute.s, as: UTF8.self))
     case .tensor:
       guard case .tensor(let tensor) = try ONNXTensorConversion.convert(attribute.t, name: "\(node).\(attribute.name)"),
         tensor.elementCount == 1

@@ -1,5 +1,3 @@
-import SwiftProtobuf
-
 /// Imports an ONNX model (the bytes of a .onnx file) as an engine `Graph`.
 ///
 /// The graph comes back validated (topologically sorted), with the rewrites of `options` applied

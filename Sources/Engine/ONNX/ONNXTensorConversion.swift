@@ -1,7 +1,3 @@
-#if canImport(FoundationEssentials)
-  import FoundationEssentials  // `Data`, which swift-protobuf uses for bytes fields
-#endif
-
 /// An ONNX tensor (initializer, Constant node value, test data) in engine terms: either an
 /// engine tensor, or the reason the engine cannot hold it, kept until a node turns out to use it.
 enum ONNXConstant {
@@ -134,7 +130,7 @@ enum ONNXTensorConversion {
       throw GraphError(
         "tensor \(name) has \(actual) bytes of raw_data; its shape \(proto.dims) of \(ONNXDataType.name(proto.dataType)) needs \(overflow ? "more than \(Int.max)" : "\(expected)")")
     }
-    return [UInt8](proto.rawData)
+    return proto.rawData
   }
 
   /// Writes `count` elements into `tensor`, from raw little-endian bytes (each read as `Bits`

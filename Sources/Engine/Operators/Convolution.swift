@@ -79,6 +79,12 @@ enum FusedActivation {
         let value = values[index] + bias
         values[index] = value * Swift.max(0, Swift.min(1, value * (1 / 6) + 0.5))
       }
+    case .sigmoid?:
+      VectorMath.map(values, count: count, { x in 1 / (1 + VectorMath.exp(-(x + bias))) }, { x in 1 / (1 + Glibc.expf(-(x + bias))) })
+    case .silu?:
+      VectorMath.map(
+        values, count: count, { x in let v = x + bias; return v / (1 + VectorMath.exp(-v)) },
+        { x in let v = x + bias; return v / (1 + Glibc.expf(-v)) })
     case .some(let function):
       for index in 0..<count { values[index] = function.apply(values[index] + bias) }
     }

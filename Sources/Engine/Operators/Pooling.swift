@@ -2,9 +2,10 @@
 /// strides, pads, auto_pad, ceil_mode, dilations, count_include_pad), GlobalMaxPool and
 /// GlobalAveragePool over every spatial axis.
 ///
-/// Windowed pooling accumulates one kernel tap at a time over the run of output columns where
-/// that tap reads inside the input, so borders need no per-element checks and stride-1 runs
-/// vectorise. MaxPool's optional Indices output is not supported (a clear GraphError).
+/// Windowed pooling first combines (max or sum) the input rows of an output row's window into one
+/// row, then accumulates one horizontal kernel tap at a time over the run of output columns where
+/// that tap reads inside the input: kh + kw vectorisable passes instead of kh * kw, and borders
+/// need no per-element checks. MaxPool's optional Indices output is not supported (a clear GraphError).
 enum Pooling {
   enum Kind: Sendable { case max, average }
 
@@ -87,6 +88,8 @@ final class PoolingKernel: Kernel {
   let columnTaps: [(tap: Int, outputs: Range<Int>)]
   /// AveragePool divisors, separable: rows per output row times columns per output column.
   let rowCounts: [Float], columnCounts: [Float]
+  /// One combined input row per lane.
+  let scratch: LaneScratch
   let counter = TaskCounter()
 
   init(_ p: PoolingProblem, x: TensorView, y: TensorView) {
@@ -116,13 +119,14 @@ final class PoolingKernel: Kernel {
     let rows = counted.validTaps(axis: 0), columns = counted.validTaps(axis: 1)
     rowCounts = zip(rows.first, rows.end).map { Float($1 - $0) }
     columnCounts = zip(columns.first, columns.end).map { Float($1 - $0) }
+    scratch = LaneScratch(floatsPerLane: g.input[1])
   }
 
   func run(_ context: borrowing ExecutionContext) {
-    context.threads.forEachTask(p.planes * rowTiles, counter: counter) { task, _ in pool(task) }
+    context.threads.forEachTask(p.planes * rowTiles, counter: counter) { task, lane in pool(task, scratch.buffer(lane)) }
   }
 
-  private func pool(_ task: Int) {
+  private func pool(_ task: Int, _ combined: UnsafeMutablePointer<Float>) {
     let g = p.geometry
     let plane = task / rowTiles
     let block = task % rowTiles
@@ -131,22 +135,40 @@ final class PoolingKernel: Kernel {
     let input = x.floats() + plane * height * width
     let output = y.floats() + plane * g.output[0] * outputWidth
     let strideX = g.strides[1]
+    let isMax = p.kind == .max
     for oy in block * rowTile..<Swift.min((block + 1) * rowTile, g.output[0]) {
       let row = output + oy * outputWidth
-      row.update(repeating: p.kind == .max ? -Float.infinity : 0, count: outputWidth)
-      for ky in firstRowTap[oy]..<endRowTap[oy] {
-        let line = input + (oy * g.strides[0] - g.padBegin[0] + ky * g.dilations[0]) * width
+      row.update(repeating: isMax ? -Float.infinity : 0, count: outputWidth)
+      let taps = firstRowTap[oy]..<endRowTap[oy]
+      if !taps.isEmpty {
+        // The window's input rows, combined into one (or the single row itself).
+        func line(_ ky: Int) -> UnsafeMutablePointer<Float> {
+          input + (oy * g.strides[0] - g.padBegin[0] + ky * g.dilations[0]) * width
+        }
+        var source = UnsafePointer(line(taps.lowerBound))
+        if taps.count > 1 {
+          combined.update(from: line(taps.lowerBound), count: width)
+          for ky in taps.dropFirst() {
+            let next = line(ky)
+            if isMax {
+              for ix in 0..<width { combined[ix] = Swift.max(combined[ix], next[ix]) }
+            } else {
+              for ix in 0..<width { combined[ix] += next[ix] }
+            }
+          }
+          source = UnsafePointer(combined)
+        }
         for (kx, valid) in columnTaps {
-          let source = line + kx * g.dilations[1] - g.padBegin[1]
-          switch (p.kind, strideX) {
-          case (.max, 1): for ox in valid { row[ox] = Swift.max(row[ox], source[ox]) }
-          case (.max, _): for ox in valid { row[ox] = Swift.max(row[ox], source[ox &* strideX]) }
-          case (.average, 1): for ox in valid { row[ox] += source[ox] }
-          case (.average, _): for ox in valid { row[ox] += source[ox &* strideX] }
+          let shifted = source + kx * g.dilations[1] - g.padBegin[1]
+          switch (isMax, strideX) {
+          case (true, 1): for ox in valid { row[ox] = Swift.max(row[ox], shifted[ox]) }
+          case (true, _): for ox in valid { row[ox] = Swift.max(row[ox], shifted[ox &* strideX]) }
+          case (false, 1): for ox in valid { row[ox] += shifted[ox] }
+          case (false, _): for ox in valid { row[ox] += shifted[ox &* strideX] }
           }
         }
       }
-      if p.kind == .average {
+      if !isMax {
         let rowCount = rowCounts[oy]
         for ox in 0..<outputWidth {
           let divisor = rowCount * columnCounts[ox]
@@ -193,7 +215,7 @@ final class GlobalPoolingKernel: Kernel {
         } else {
           var maxima = SIMD8<Float>(repeating: -.infinity)
           while index + 8 <= size {
-            maxima = pointwiseMax(maxima, values.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
+            maxima = VectorMath.max(maxima, values.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
             index += 8
           }
           var maximum = maxima.max()

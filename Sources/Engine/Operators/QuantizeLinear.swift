@@ -1,6 +1,7 @@
 /// Reference QuantizeLinear and DequantizeLinear (ONNX), the float path of QDQ models before the
 /// int8 fusion: per-tensor or per-axis (`axis`, default 1) scale and zero point from constant
-/// inputs; int8 and uint8 (DequantizeLinear also int32, the bias form, with zero point 0).
+/// inputs; int8 and uint8 (DequantizeLinear also int32: the bias form, and int16/uint16 as the
+/// importer widens them).
 ///
 /// QuantizeLinear: `y = saturate(round_half_to_even(x / scale) + zero_point)`; the output type is
 /// the zero point's, else `output_dtype` (2 uint8, 3 int8), else uint8; its TensorInfo carries the
@@ -92,7 +93,7 @@ struct QuantizationParameters: Sendable {
       let range: ClosedRange<Int> = switch type {
       case .int8: -128...127
       case .uint8: 0...255
-      default: 0...0
+      default: Int(Int32.min)...Int(Int32.max)  // int32 (also int16/uint16 as imported)
       }
       for value in values where !range.contains(value) {
         throw GraphError("\(what) has zero point \(value) outside \(range) for \(type)")

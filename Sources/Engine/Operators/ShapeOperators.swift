@@ -344,7 +344,7 @@ enum ShapeOperators {
         sizes = (0..<parts).map { Swift.max(0, Swift.min(size, extent - $0 * size)) }
       }
     }
-    guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == extent else {
+    guard sizes.allSatisfy({ $0 >= 0 && $0 <= extent }), sizes.reduce(0, +) == extent else {
       throw GraphError("\(what): split \(sizes) does not add up to axis \(axis) of \(shape)")
     }
     guard sizes.count == node.outputs.count else {

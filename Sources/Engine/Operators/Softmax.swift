@@ -73,10 +73,18 @@ final class SoftmaxKernel: Kernel {
           for column in 0..<width { sums[column] = 0 }
           for index in 0..<extent {
             let line = source + index * inner, out = target + index * inner
-            for column in 0..<width {
+            var column = 0
+            while column + 8 <= width {
+              let value = VectorMath.exp(VectorMath.load(line + column) - VectorMath.load(maxima + column))
+              VectorMath.store(VectorMath.load(sums + column) + value, sums + column)
+              if !log { VectorMath.store(value, out + column) }
+              column += 8
+            }
+            while column < width {
               let value = Glibc.expf(line[column] - maxima[column])
               sums[column] += value
               if !log { out[column] = value }
+              column += 1
             }
           }
           if log {
@@ -99,19 +107,37 @@ final class SoftmaxKernel: Kernel {
 
   @inline(__always)
   static func row(_ source: UnsafeMutablePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int, log: Bool) {
-    var maximum = source[0]
-    for index in 1..<Swift.max(count, 1) { maximum = Swift.max(maximum, source[index]) }
-    var sum: Float = 0
+    var index = 0
+    var maxima = SIMD8<Float>(repeating: -.infinity)
+    while index + 8 <= count {
+      maxima = VectorMath.max(maxima, VectorMath.load(source + index))
+      index += 8
+    }
+    var maximum = maxima.max()
+    while index < count {
+      maximum = Swift.max(maximum, source[index])
+      index += 1
+    }
+    // exp(x - max) into the target, summed in eight lanes.
+    var sums = SIMD8<Float>()
+    index = 0
+    while index + 8 <= count {
+      let value = VectorMath.exp(VectorMath.load(source + index) - maximum)
+      sums += value
+      VectorMath.store(value, target + index)
+      index += 8
+    }
+    var sum = sums.sum()
+    while index < count {
+      let value = Glibc.expf(source[index] - maximum)
+      target[index] = value
+      sum += value
+      index += 1
+    }
     if log {
-      for index in 0..<count { sum += Glibc.expf(source[index] - maximum) }
       let logSum = Glibc.logf(sum)
       for index in 0..<count { target[index] = (source[index] - maximum) - logSum }
     } else {
-      for index in 0..<count {
-        let value = Glibc.expf(source[index] - maximum)
-        target[index] = value
-        sum += value
-      }
       let scale = 1 / sum
       for index in 0..<count { target[index] *= scale }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import SwiftProtobuf
 
 @testable import Engine
 
@@ -11,7 +10,7 @@ enum ONNXTestModels {
     tensor.dataType = 1
     tensor.dims = dims
     if raw {
-      tensor.rawData = values.withUnsafeBytes { Data($0) }
+      tensor.rawData = values.withUnsafeBytes { Array($0) }
     } else {
       tensor.floatData = values
     }
@@ -24,7 +23,7 @@ enum ONNXTestModels {
     tensor.dataType = 7
     tensor.dims = dims
     if raw {
-      tensor.rawData = values.withUnsafeBytes { Data($0) }
+      tensor.rawData = values.withUnsafeBytes { Array($0) }
     } else {
       tensor.int64Data = values
     }
@@ -36,7 +35,7 @@ enum ONNXTestModels {
     tensor.name = name
     tensor.dataType = type
     tensor.dims = dims
-    tensor.rawData = Data(values)
+    tensor.rawData = values
     return tensor
   }
 
@@ -95,7 +94,7 @@ enum ONNXTestModels {
     var attribute = Onnx_AttributeProto()
     attribute.name = name
     attribute.type = .string
-    attribute.s = Data(string.utf8)
+    attribute.s = Array(string.utf8)
     return attribute
   }
 
@@ -141,7 +140,7 @@ enum ONNXTestModels {
     return model
   }
 
-  static func serialized(_ model: Onnx_ModelProto) throws -> [UInt8] { try model.serializedBytes() }
+  static func serialized(_ model: Onnx_ModelProto) throws -> [UInt8] { model.serializedBytes() }
 
   /// Deterministic pseudo-random floats in [-1, 1).
   static func noise(_ count: Int, seed: UInt64) -> [Float] {

@@ -151,9 +151,9 @@ import Testing
     // Tiles hold 2 MiB of patch columns: 896 positions of a 64-channel 3x3 patch, which cuts
     // rows of 40 in the middle. One thread: the same scratch then serves tiles of different
     // alignment, so any patch element im2col fails to write (padding) shows up as a stale value.
-    try Self.check(Case(batch: 2, channels: 64, height: 23, width: 40, outputs: 8, pads: [1, 1, 1, 1]), threads: 1)
+    try Self.check(Case(channels: 64, height: 23, width: 40, outputs: 4, pads: [1, 1, 1, 1]), threads: 1)
     // 128 channels: 448 positions per tile, stride 2.
-    try Self.check(Case(channels: 128, height: 45, width: 41, outputs: 9, strides: [2, 2], pads: [1, 1, 1, 1]), threads: 3)
+    try Self.check(Case(channels: 128, height: 45, width: 41, outputs: 5, strides: [2, 2], pads: [1, 1, 1, 1]), threads: 3)
   }
 
   @Test func groupedConvolution() throws {

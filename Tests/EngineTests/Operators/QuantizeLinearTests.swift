@@ -67,6 +67,10 @@ import Testing
     let int32 = try OperatorHarness.run(
       "DequantizeLinear", [.input(OperatorHarness.ints([-100000, 3, 7])), .constant(OperatorHarness.floats([0.001, 0.5, 2], [3]))], attributes: ["axis": .int(0)])[0]
     expectClose(OperatorHarness.values(int32), [-100, 1.5, 14], tolerance: 1e-6)
+    // int16 as the importer widens it: any zero point.
+    let int16 = try OperatorHarness.run(
+      "DequantizeLinear", [.input(OperatorHarness.ints([-1024, 0, 31000])), .constant(OperatorHarness.floats([0.5], [])), .constant(OperatorHarness.ints([-1024], []))])[0]
+    #expect(OperatorHarness.values(int16) == [0, 512, 16012])
   }
 
   @Test func nanAndInfinityDoNotCrash() throws {

@@ -135,6 +135,8 @@ import Testing
     let attribute = try Self.run("Split", [.input(Self.sequence([5]))], ["split": .ints([1, 4])], outputs: 2)
     #expect(attribute.map(OperatorHarness.values) == [[0], [1, 2, 3, 4]])
     expectGraphError(OperatorHarness.error("Split", [.input(Self.sequence([7]))], outputs: 2), mentioning: "equal parts")
+    expectGraphError(
+      OperatorHarness.error("Split", [.input(Self.sequence([7]))], attributes: ["split": .ints([Int.max, Int.max, 9])], outputs: 3), mentioning: "add up")
     expectGraphError(OperatorHarness.error("Split", [.input(x), .constant(OperatorHarness.ints([2, 2]))], attributes: ["axis": .int(1)], outputs: 2), mentioning: "add up")
     expectGraphError(OperatorHarness.error("Split", [.input(x), .constant(OperatorHarness.ints([3, 4]))], attributes: ["axis": .int(1)], outputs: 3), mentioning: "declares 3 outputs")
   }

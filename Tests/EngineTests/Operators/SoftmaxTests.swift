@@ -42,6 +42,31 @@ import Testing
     expectClose(OperatorHarness.values(logs), Self.reference(x, [2, 3], axis: 1, log: true), tolerance: 1e-6)
   }
 
+  @Test func vectorExpMatchesExpAndKeepsNaN() {
+    var inputs: [Float] = stride(from: -87, through: 88, by: 0.173).map { Float($0) }
+    inputs += [0, -0.0, 1e-8, -1e-8, 0.5 * Float(M_LN2), -0.5 * Float(M_LN2)]
+    while inputs.count % 8 != 0 { inputs.append(1) }
+    for start in stride(from: 0, to: inputs.count, by: 8) {
+      let vector = VectorMath.exp(SIMD8<Float>(inputs[start..<(start + 8)]))
+      for lane in 0..<8 {
+        let expected = exp(Double(inputs[start + lane]))
+        #expect(abs(Double(vector[lane]) - expected) <= 3e-7 * expected, "exp(\(inputs[start + lane]))")
+      }
+    }
+    let extremes = VectorMath.exp(SIMD8<Float>(.nan, .infinity, -.infinity, -1000, 1000, -.nan, 88, -88))
+    #expect(extremes[0].isNaN && extremes[5].isNaN)
+    #expect(extremes[1] > 1e38 && extremes[4] > 1e38 && extremes[1].isFinite)
+    #expect(extremes[2] >= 0 && extremes[2] < 1e-37 && extremes[3] < 1e-37)
+  }
+
+  @Test func nanInputsDoNotCrash() throws {
+    let x: [Float] = [1, .nan, 3, 4, 5, 6, 7, 8, 9, 10, .infinity, 2]
+    let y = try OperatorHarness.run("Softmax", [.input(OperatorHarness.floats(x, [1, 12]))])[0]
+    #expect(y.shape == [1, 12])
+    let z = try OperatorHarness.run("Softmax", [.input(OperatorHarness.floats(x, [12, 1]))], attributes: ["axis": .int(0)])[0]
+    #expect(z.shape == [12, 1])
+  }
+
   @Test func rejectsAxisOutOfRange() {
     let x = OperatorHarness.floats([1, 2, 3, 4], [2, 2])
     expectGraphError(OperatorHarness.error("Softmax", [.input(x)], attributes: ["axis": .int(2)]), mentioning: "axis 2")

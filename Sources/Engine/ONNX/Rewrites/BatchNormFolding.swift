@@ -45,7 +45,10 @@ enum BatchNormFolding {
           newWeights[channel * perChannel + offset] = Float(Double(newWeights[channel * perChannel + offset]) * scale[channel])
         }
       }
-      let newBias = (0..<channels).map { Float((Double(bias[$0]) - Double(mean[$0])) * scale[$0] + Double(beta[$0])) }
+      let newBias = (0..<channels).map { channel -> Float in
+        let shifted = Double(bias[channel]) - Double(mean[channel])
+        return Float(shifted * scale[channel] + Double(beta[channel]))
+      }
       let weightsName = GraphRewriting.freshName("\(conv.inputs[1])_bn", taken: &taken)
       let biasName = GraphRewriting.freshName("\(conv.name)_bn_bias", taken: &taken)
       graph.constants[weightsName] = try GraphRewriting.floatTensor(newWeights, shape: weights.shape)
