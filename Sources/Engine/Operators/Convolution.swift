@@ -399,8 +399,9 @@ final class ConvolutionKernel: Kernel {
         }
       } else {
         var ox = interiorLow
-        // Four outputs at a time: the even and odd lanes of eight consecutive inputs.
-        while ox + 4 < high {  // (strictly: the last load reads one input past this group)
+        // Four outputs at a time: the even and odd lanes of eight consecutive inputs. The loads
+        // at +2 read one input beyond the group's windows; `ox + 4 < high` keeps it in the row.
+        while ox + 4 < high {
           let ix = 2 &* ox
           @inline(__always) func load(_ row: UnsafePointer<Float>) -> SIMD8<Float> {
             UnsafeRawPointer(row + ix).loadUnaligned(as: SIMD8<Float>.self)
