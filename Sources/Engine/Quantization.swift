@@ -28,6 +28,8 @@ public struct Quantization: Sendable, Hashable, Codable {
   {
     let scaled = (value / scale).rounded(.toNearestOrEven) + Float(zeroPoint)
     let (low, high): (Float, Float) = type == .int8 ? (-128, 127) : (0, 255)
+    // NaN (a hostile input or a zero scale) maps to the lowest code rather than trapping.
+    guard !scaled.isNaN else { return Int32(low) }
     return Int32(min(max(scaled, low), high))
   }
 }

@@ -26,5 +26,7 @@ import Testing
     #expect(Quantization.quantize(1000, scale: 1, zeroPoint: 0, type: .int8) == 127)
     #expect(Quantization.quantize(-1000, scale: 1, zeroPoint: 0, type: .uint8) == 0)
     #expect(Quantization.quantize(0.5, scale: 0.25, zeroPoint: 10, type: .uint8) == 12)
+    #expect(Quantization.quantize(.nan, scale: 1, zeroPoint: 0, type: .int8) == -128)
+    #expect(Quantization.quantize(1, scale: 0, zeroPoint: 0, type: .uint8) == 255)
   }
 }
