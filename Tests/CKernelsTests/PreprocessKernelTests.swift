@@ -71,7 +71,8 @@ import Testing
     let pixels = (0..<((rows - 1) * pitch + rowBytes)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
     var channel = ChannelData(
       pixels: pixels, pitch: pitch, offset0: [], offset1: [], weights: [], rowIndex0: [], rowIndex1: [],
-      rowWeight: [], tapsWithin4Bytes: sampleStride <= 3, windowStarts: [], windowShuffles: [], safeColumns: 0,
+      rowWeight: [], tapsWithin4Bytes: sampleStride <= 3, windowStarts: [], windowShuffles: [],
+      safeColumns: 0,
       windowedBlocks: 0)
     // Half the channels get taps like a resize's (monotonic, so windows fit), half random ones:
     // most where 4-byte loads fit, the last few anywhere, as at the end of a real row.
@@ -86,7 +87,8 @@ import Testing
         sample = random.int(0...lastSample)
       }
       let next = min(sample + random.int(0...1), samples - 1)
-      let weight = [0, Int(HIYARI_PP_WEIGHT_ONE), random.int(0...Int(HIYARI_PP_WEIGHT_ONE))][random.int(0...2)]
+      let weight = [0, Int(HIYARI_PP_WEIGHT_ONE), random.int(0...Int(HIYARI_PP_WEIGHT_ONE))][
+        random.int(0...2)]
       channel.offset0.append(Int32(sample * sampleStride))
       channel.offset1.append(Int32(next * sampleStride))
       channel.weights.append(Int32(Int(HIYARI_PP_WEIGHT_ONE) - weight) | Int32(weight) << 16)
@@ -110,7 +112,8 @@ import Testing
       let row = random.int(0...(rows - 1))
       channel.rowIndex0.append(Int32(row))
       channel.rowIndex1.append(Int32(random.int(0...(rows - 1))))
-      let weight = [0, Int(HIYARI_PP_WEIGHT_ONE), random.int(0...Int(HIYARI_PP_WEIGHT_ONE))][random.int(0...2)]
+      let weight = [0, Int(HIYARI_PP_WEIGHT_ONE), random.int(0...Int(HIYARI_PP_WEIGHT_ONE))][
+        random.int(0...2)]
       channel.rowWeight.append(Int32(weight))
     }
     return channel
@@ -182,7 +185,8 @@ import Testing
     cJob.output_bias = (job.bias[0], job.bias[1], job.bias[2])
     cJob.output_type = job.outputType
     cJob.output = (
-      UnsafeMutableRawPointer(outputs[0]), UnsafeMutableRawPointer(outputs[1]), UnsafeMutableRawPointer(outputs[2])
+      UnsafeMutableRawPointer(outputs[0]), UnsafeMutableRawPointer(outputs[1]),
+      UnsafeMutableRawPointer(outputs[2])
     )
     cJob.output_pixel_stride = job.pixelStride
     cJob.output_row_stride = job.rowStride
@@ -323,7 +327,9 @@ import Testing
       }
     }
     var bytes = [UInt8](repeating: 0, count: 4)
-    bytes.withUnsafeMutableBytes { hiyari_preprocess_fill($0.baseAddress!, Int32(HIYARI_PP_INT8), 1, 4, 4, 1, -3) }
+    bytes.withUnsafeMutableBytes {
+      hiyari_preprocess_fill($0.baseAddress!, Int32(HIYARI_PP_INT8), 1, 4, 4, 1, -3)
+    }
     #expect(bytes == [253, 253, 253, 253])
   }
 

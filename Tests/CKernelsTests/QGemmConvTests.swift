@@ -76,15 +76,21 @@ import Testing
     let xCount = c.inChannels * c.height * c.width
     let wCount = c.outChannels * (c.inChannels / c.groups) * c.kernel.0 * c.kernel.1
     // "extreme": activations 0/255 and weights -128/127, the values that saturate vpmaddubsw.
-    let x = (0..<xCount).map { _ in c.extreme ? (random.next() & 1 == 0 ? 0 : 255) : UInt8(truncatingIfNeeded: random.next()) }
+    let x = (0..<xCount).map { _ in
+      c.extreme ? (random.next() & 1 == 0 ? 0 : 255) : UInt8(truncatingIfNeeded: random.next())
+    }
     let w = (0..<wCount).map { _ in
-      c.ties ? Int8(random.int(-3...3)) : c.extreme ? (random.next() & 1 == 0 ? -128 : 127) : Int8(truncatingIfNeeded: random.next())
+      c.ties
+        ? Int8(random.int(-3...3))
+        : c.extreme ? (random.next() & 1 == 0 ? -128 : 127) : Int8(truncatingIfNeeded: random.next())
     }
     let bias = (0..<c.outChannels).map { _ in Int32(random.int(c.ties ? -100...100 : -100_000...100_000)) }
     let k = Float((c.inChannels / c.groups) * c.kernel.0 * c.kernel.1)
     // Multipliers that spread results over the output range, some channels larger than others.
     let multipliers = (0..<c.outChannels).map { channel in
-      c.ties ? (channel % 2 == 0 ? 0.0625 : 0.03125) : Float(random.int(1...4000)) / 1000 / (k * 128 * (c.extreme ? 60 : 8))
+      c.ties
+        ? (channel % 2 == 0 ? 0.0625 : 0.03125)
+        : Float(random.int(1...4000)) / 1000 / (k * 128 * (c.extreme ? 60 : 8))
     }
     return Data(x: x, w: w, bias: bias, multipliers: multipliers)
   }
@@ -151,7 +157,8 @@ import Testing
         if split {
           var unit: Int32 = 0
           while unit < info.pack_units {
-            hiyari_qconv_pack_input(conv, x.baseAddress, buffer.baseAddress, unit, min(unit + 3, info.pack_units))
+            hiyari_qconv_pack_input(
+              conv, x.baseAddress, buffer.baseAddress, unit, min(unit + 3, info.pack_units))
             unit += 3
           }
         } else {
@@ -166,13 +173,15 @@ import Testing
           while channel < Int32(c.outChannels) {
             var pixel: Int32 = 0
             while pixel < info.virtual_pixels {
-              hiyari_qconv_compute(conv, buffer.baseAddress, y.baseAddress, channel, channel + step, pixel, pixel + 37)
+              hiyari_qconv_compute(
+                conv, buffer.baseAddress, y.baseAddress, channel, channel + step, pixel, pixel + 37)
               pixel += 37
             }
             channel += step
           }
         } else {
-          hiyari_qconv_compute(conv, buffer.baseAddress, y.baseAddress, 0, Int32(c.outChannels), 0, info.virtual_pixels)
+          hiyari_qconv_compute(
+            conv, buffer.baseAddress, y.baseAddress, 0, Int32(c.outChannels), 0, info.virtual_pixels)
         }
       }
     }
@@ -188,7 +197,9 @@ import Testing
       Case(inChannels: 5, outChannels: 9, height: 5, width: 5, kernel: (1, 1), pad: (0, 0, 0, 0)),
       // The stem: 3 input channels, 3x3 and 6x6 stride 2.
       Case(inChannels: 3, outChannels: 16, height: 24, width: 40, stride: (2, 2)),
-      Case(inChannels: 3, outChannels: 32, height: 20, width: 30, kernel: (6, 6), stride: (2, 2), pad: (2, 2, 2, 2)),
+      Case(
+        inChannels: 3, outChannels: 32, height: 20, width: 30, kernel: (6, 6), stride: (2, 2),
+        pad: (2, 2, 2, 2)),
       // 1x1 (no padding, no im2col) and a wide row crossing tiles.
       Case(inChannels: 64, outChannels: 40, height: 6, width: 50, kernel: (1, 1), pad: (0, 0, 0, 0)),
       Case(inChannels: 32, outChannels: 17, height: 3, width: 130, kernel: (1, 1), pad: (0, 0, 0, 0)),
@@ -197,27 +208,43 @@ import Testing
       Case(inChannels: 8, outChannels: 12, height: 11, width: 19, stride: (1, 2), pad: (2, 0, 1, 2)),
       Case(inChannels: 7, outChannels: 10, height: 12, width: 12, dilation: (2, 2), pad: (2, 2, 2, 2)),
       Case(inChannels: 6, outChannels: 6, height: 9, width: 14, kernel: (1, 5), pad: (0, 2, 0, 2)),
-      Case(inChannels: 4, outChannels: 8, height: 10, width: 10, kernel: (3, 3), stride: (3, 3), pad: (0, 0, 0, 0)),
+      Case(
+        inChannels: 4, outChannels: 8, height: 10, width: 10, kernel: (3, 3), stride: (3, 3),
+        pad: (0, 0, 0, 0)),
       // Padding larger than the kernel reach (rows and columns of pure padding).
       Case(inChannels: 4, outChannels: 5, height: 2, width: 3, pad: (2, 2, 2, 2)),
       // Groups: grouped and depthwise (3x3 stride 1 and 2, 5x5, with multiplier 2 via GEMM).
       Case(inChannels: 12, outChannels: 18, height: 8, width: 8, groups: 3),
       Case(inChannels: 24, outChannels: 24, height: 20, width: 40, groups: 24),
       Case(inChannels: 13, outChannels: 13, height: 15, width: 23, groups: 13, stride: (2, 2)),
-      Case(inChannels: 32, outChannels: 32, height: 9, width: 70, groups: 32, stride: (2, 2), pad: (0, 0, 1, 1)),
-      Case(inChannels: 8, outChannels: 8, height: 11, width: 11, groups: 8, kernel: (5, 5), pad: (2, 2, 2, 2)),
+      Case(
+        inChannels: 32, outChannels: 32, height: 9, width: 70, groups: 32, stride: (2, 2), pad: (0, 0, 1, 1)),
+      Case(
+        inChannels: 8, outChannels: 8, height: 11, width: 11, groups: 8, kernel: (5, 5), pad: (2, 2, 2, 2)),
       Case(inChannels: 6, outChannels: 12, height: 7, width: 7, groups: 6),
       // Quantization variants: int8 in/out, zero points, fused ReLU/ReLU6 clamps, no bias.
-      Case(inChannels: 16, outChannels: 8, inputSigned: true, outputSigned: true, inputZero: 3 + 128, outputZero: -5),
+      Case(
+        inChannels: 16, outChannels: 8, inputSigned: true, outputSigned: true, inputZero: 3 + 128,
+        outputZero: -5),
       Case(inChannels: 9, outChannels: 20, inputZero: 200, outputZero: 17, outputMin: 17, withBias: false),
-      Case(inChannels: 9, outChannels: 20, outputSigned: true, outputZero: -128, outputMin: -128, outputMax: -128 + 40),
-      Case(inChannels: 24, outChannels: 24, groups: 24, inputSigned: true, outputSigned: true, inputZero: 128 - 7, outputZero: 10, outputMin: 10),
+      Case(
+        inChannels: 9, outChannels: 20, outputSigned: true, outputZero: -128, outputMin: -128,
+        outputMax: -128 + 40),
+      Case(
+        inChannels: 24, outChannels: 24, groups: 24, inputSigned: true, outputSigned: true,
+        inputZero: 128 - 7, outputZero: 10, outputMin: 10),
       // Exact rounding ties (round half to even, not away from zero), in GEMM and depthwise.
-      Case(inChannels: 8, outChannels: 6, height: 6, width: 20, inputZero: 128, outputZero: 128, ties: true, withBias: false),
-      Case(inChannels: 16, outChannels: 16, height: 6, width: 20, groups: 16, inputZero: 128, outputZero: 128, ties: true),
+      Case(
+        inChannels: 8, outChannels: 6, height: 6, width: 20, inputZero: 128, outputZero: 128, ties: true,
+        withBias: false),
+      Case(
+        inChannels: 16, outChannels: 16, height: 6, width: 20, groups: 16, inputZero: 128, outputZero: 128,
+        ties: true),
       // Saturation stress: 0/255 activations, -128/127 weights, long K.
       Case(inChannels: 64, outChannels: 16, height: 5, width: 20, extreme: true),
-      Case(inChannels: 256, outChannels: 8, height: 3, width: 16, kernel: (1, 1), pad: (0, 0, 0, 0), extreme: true),
+      Case(
+        inChannels: 256, outChannels: 8, height: 3, width: 16, kernel: (1, 1), pad: (0, 0, 0, 0),
+        extreme: true),
       Case(inChannels: 16, outChannels: 16, height: 6, width: 30, groups: 16, inputZero: 0, extreme: true),
     ]
     // Random shapes.
@@ -264,7 +291,9 @@ import Testing
         let (output, path) = Self.run(c, data, features: features, split: split)
         #expect(path == expected, "\(c): dispatched to path \(path)")
         let mismatches = zip(output, reference).filter { $0 != $1 }.count
-        #expect(mismatches == 0 && output.count == reference.count, "\(c) split \(split): \(mismatches) of \(reference.count) differ")
+        #expect(
+          mismatches == 0 && output.count == reference.count,
+          "\(c) split \(split): \(mismatches) of \(reference.count) differ")
       }
     }
   }
@@ -295,7 +324,8 @@ import Testing
           for ci in 0..<cg {
             for kh in 0..<c.kernel.0 {
               for kw in 0..<c.kernel.1 {
-                let ih = oh * c.stride.0 - c.pad.0 + kh * c.dilation.0, iw = ow * c.stride.1 - c.pad.1 + kw * c.dilation.1
+                let ih = oh * c.stride.0 - c.pad.0 + kh * c.dilation.0,
+                  iw = ow * c.stride.1 - c.pad.1 + kw * c.dilation.1
                 guard ih >= 0 && ih < c.height && iw >= 0 && iw < c.width else { continue }
                 let x = Int(data.x[((g * cg + ci) * c.height + ih) * c.width + iw]) - Int(c.inputZero)
                 acc += x * Int(data.w[((co * cg + ci) * c.kernel.0 + kh) * c.kernel.1 + kw])
@@ -338,10 +368,13 @@ import Testing
     var info = hiyari_qconv_info()
     hiyari_qconv_get_info(conv, &info)
     let best: Int32 =
-      Self.has(Self.avx512) ? Int32(HIYARI_QCONV_AVX512VNNI)
-      : Self.has(Self.avxVNNI) ? Int32(HIYARI_QCONV_AVXVNNI)
-      : Self.has(Self.avx2) ? Int32(HIYARI_QCONV_AVX2)
-      : Self.has(Self.neonDot) ? Int32(HIYARI_QCONV_NEONDOT) : Int32(HIYARI_QCONV_SCALAR)
+      Self.has(Self.avx512)
+      ? Int32(HIYARI_QCONV_AVX512VNNI)
+      : Self.has(Self.avxVNNI)
+        ? Int32(HIYARI_QCONV_AVXVNNI)
+        : Self.has(Self.avx2)
+          ? Int32(HIYARI_QCONV_AVX2)
+          : Self.has(Self.neonDot) ? Int32(HIYARI_QCONV_NEONDOT) : Int32(HIYARI_QCONV_SCALAR)
     #expect(info.path == best)
     #expect(info.kind == Int32(HIYARI_QCONV_GEMM))
   }

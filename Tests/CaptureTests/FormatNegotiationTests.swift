@@ -19,31 +19,40 @@ import Testing
   /// A typical USB webcam: raw YUYV is slow at high resolution, MJPEG is fast.
   static let webcam = [
     format("YUYV", sizes: [(640, 480, [fps30]), (1280, 720, [fps5]), (1920, 1080, [fps5])]),
-    format("MJPG", compressed: true, sizes: [(640, 480, [fps30]), (1280, 720, [fps30]), (1920, 1080, [fps30])]),
+    format(
+      "MJPG", compressed: true, sizes: [(640, 480, [fps30]), (1280, 720, [fps30]), (1920, 1080, [fps30])]),
     format("RGB3", emulated: true, sizes: [(640, 480, [fps30]), (1280, 720, [fps30])]),
   ]
 
-  func choose(_ formats: [FormatDescription], _ configure: (inout CameraRequest) -> Void) throws -> NegotiatedMode {
+  func choose(_ formats: [FormatDescription], _ configure: (inout CameraRequest) -> Void) throws
+    -> NegotiatedMode
+  {
     var request = CameraRequest()
     configure(&request)
     return try FormatNegotiation.choose(from: formats, for: request).get()
   }
 
   @Test func prefersMJPEGAbove640x480() throws {
-    let mode = try choose(Self.webcam) { $0.width = 1280; $0.height = 720; $0.framesPerSecond = 30 }
+    let mode = try choose(Self.webcam) {
+      $0.width = 1280; $0.height = 720; $0.framesPerSecond = 30
+    }
     #expect(FourCC.string(mode.fourCC) == "MJPG")
     #expect(mode.width == 1280 && mode.height == 720)
     #expect(mode.interval == Self.fps30)
   }
 
   @Test func prefersYUYVAtOrBelow640x480() throws {
-    let mode = try choose(Self.webcam) { $0.width = 640; $0.height = 480 }
+    let mode = try choose(Self.webcam) {
+      $0.width = 640; $0.height = 480
+    }
     #expect(FourCC.string(mode.fourCC) == "YUYV")
     #expect(mode.interval == Self.fps30)
   }
 
   @Test func anExplicitFormatIsHonouredEvenWhenSlower() throws {
-    let mode = try choose(Self.webcam) { $0.width = 1280; $0.height = 720; $0.fourCC = FourCC.code("YUYV") }
+    let mode = try choose(Self.webcam) {
+      $0.width = 1280; $0.height = 720; $0.fourCC = FourCC.code("YUYV")
+    }
     #expect(FourCC.string(mode.fourCC) == "YUYV")
     #expect(mode.width == 1280 && mode.interval == Self.fps5)
   }
@@ -53,32 +62,49 @@ import Testing
       Self.format("RGB3", emulated: true, sizes: [(640, 480, [Self.fps30])]),
       Self.format("NV12", sizes: [(640, 480, [Self.fps30])]),
     ]
-    let mode = try choose(formats) { $0.width = 640; $0.height = 480 }
+    let mode = try choose(formats) {
+      $0.width = 640; $0.height = 480
+    }
     #expect(FourCC.string(mode.fourCC) == "NV12")
   }
 
   @Test func picksTheSmallestSizeCoveringTheRequest() throws {
-    let formats = [Self.format("YUYV", sizes: [(320, 180, [Self.fps30]), (1280, 720, [Self.fps30]), (1920, 1080, [Self.fps30])])]
-    let mode = try choose(formats) { $0.width = 800; $0.height = 600 }
+    let formats = [
+      Self.format(
+        "YUYV", sizes: [(320, 180, [Self.fps30]), (1280, 720, [Self.fps30]), (1920, 1080, [Self.fps30])])
+    ]
+    let mode = try choose(formats) {
+      $0.width = 800; $0.height = 600
+    }
     #expect(mode.width == 1280 && mode.height == 720)
   }
 
   @Test func fallsBackToTheLargestWhenNothingCovers() throws {
     let formats = [Self.format("YUYV", sizes: [(320, 180, [Self.fps30]), (640, 360, [Self.fps30])])]
-    let mode = try choose(formats) { $0.width = 1920; $0.height = 1080 }
+    let mode = try choose(formats) {
+      $0.width = 1920; $0.height = 1080
+    }
     #expect(mode.width == 640 && mode.height == 360)
   }
 
   @Test func picksTheSlowestRateThatReachesTheRequestElseTheFastest() throws {
     let formats = [Self.format("YUYV", sizes: [(640, 480, [Self.fps30, Self.fps15, Self.fps5])])]
-    #expect(try choose(formats) { $0.width = 640; $0.height = 480; $0.framesPerSecond = 10 }.interval == Self.fps15)
-    #expect(try choose(formats) { $0.width = 640; $0.height = 480; $0.framesPerSecond = 60 }.interval == Self.fps30)
+    #expect(
+      try choose(formats) {
+        $0.width = 640; $0.height = 480; $0.framesPerSecond = 10
+      }.interval == Self.fps15)
+    #expect(
+      try choose(formats) {
+        $0.width = 640; $0.height = 480; $0.framesPerSecond = 60
+      }.interval == Self.fps30)
   }
 
   @Test func aSizeMatchOutranksARateMatch() throws {
     // A 640x480 request at 30 fps: the exact size at 15 fps beats a bigger size at 30 fps.
     let formats = [Self.format("YUYV", sizes: [(640, 480, [Self.fps15]), (1280, 720, [Self.fps30])])]
-    let mode = try choose(formats) { $0.width = 640; $0.height = 480; $0.framesPerSecond = 30 }
+    let mode = try choose(formats) {
+      $0.width = 640; $0.height = 480; $0.framesPerSecond = 30
+    }
     #expect(mode.width == 640 && mode.interval == Self.fps15)
   }
 

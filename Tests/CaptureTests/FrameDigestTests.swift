@@ -18,8 +18,14 @@ import Testing
     let digests = tight.withUnsafeBytes { a in
       padded.withUnsafeBytes { b in
         (
-          FrameDigest(Frame(format: .yuyv, width: width, height: height, planes: [FramePlane(base: a.baseAddress!, bytesPerRow: visible, rows: height)])),
-          FrameDigest(Frame(format: .yuyv, width: width, height: height, planes: [FramePlane(base: b.baseAddress!, bytesPerRow: visible + 7, rows: height)]))
+          FrameDigest(
+            Frame(
+              format: .yuyv, width: width, height: height,
+              planes: [FramePlane(base: a.baseAddress!, bytesPerRow: visible, rows: height)])),
+          FrameDigest(
+            Frame(
+              format: .yuyv, width: width, height: height,
+              planes: [FramePlane(base: b.baseAddress!, bytesPerRow: visible + 7, rows: height)]))
         )
       }
     }
@@ -30,7 +36,10 @@ import Testing
     // YUYV: Y=100 at even bytes, chroma 250 at odd bytes; the mean must be 100.
     let bytes: [UInt8] = [100, 250, 100, 250, 100, 250, 100, 250]
     let digest = bytes.withUnsafeBytes {
-      FrameDigest(Frame(format: .yuyv, width: 4, height: 1, planes: [FramePlane(base: $0.baseAddress!, bytesPerRow: 8, rows: 1)]))
+      FrameDigest(
+        Frame(
+          format: .yuyv, width: 4, height: 1,
+          planes: [FramePlane(base: $0.baseAddress!, bytesPerRow: 8, rows: 1)]))
     }
     #expect(digest.meanLuma == 100)
   }
@@ -40,7 +49,10 @@ import Testing
     let b: [UInt8] = [1, 2, 3, 5]
     func digest(_ bytes: [UInt8]) -> FrameDigest {
       bytes.withUnsafeBytes {
-        FrameDigest(Frame(format: .gray8, width: 2, height: 2, planes: [FramePlane(base: $0.baseAddress!, bytesPerRow: 2, rows: 2)]))
+        FrameDigest(
+          Frame(
+            format: .gray8, width: 2, height: 2,
+            planes: [FramePlane(base: $0.baseAddress!, bytesPerRow: 2, rows: 2)]))
       }
     }
     #expect(digest(a).hash != digest(b).hash)
@@ -55,7 +67,10 @@ import Testing
       // NV12 4x4 with a 6-byte stride: Y 4 rows, UV 2 rows.
       let frame = Frame(
         format: .nv12, width: 4, height: 4,
-        planes: [FramePlane(base: base, bytesPerRow: 6, rows: 4), FramePlane(base: base + 24, bytesPerRow: 6, rows: 2)],
+        planes: [
+          FramePlane(base: base, bytesPerRow: 6, rows: 4),
+          FramePlane(base: base + 24, bytesPerRow: 6, rows: 2),
+        ],
         timestampNanoseconds: 42, sequence: 7)
       copy.copy(from: frame)
       #expect(FrameDigest(copy.frame) == FrameDigest(frame))

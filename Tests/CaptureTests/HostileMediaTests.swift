@@ -62,16 +62,22 @@ struct HostileMediaTests {
       guard let frame else {
         // The end is sticky.
         #expect((try? source.nextFrame()) == nil, sourceLocation: sourceLocation)
-        return .ended(frames: timestamps.count, timestamps: timestamps, decodeErrors: source.statistics.decodeErrors)
+        return .ended(
+          frames: timestamps.count, timestamps: timestamps, decodeErrors: source.statistics.decodeErrors)
       }
-      #expect(frame.width > 0 && frame.height > 0 && frame.width <= options.maximumDimension
-        && frame.height <= options.maximumDimension, sourceLocation: sourceLocation)
+      #expect(
+        frame.width > 0 && frame.height > 0 && frame.width <= options.maximumDimension
+          && frame.height <= options.maximumDimension, sourceLocation: sourceLocation)
       let layout = PlaneLayout(format: frame.format, width: frame.width, height: frame.height)
-      #expect(FramePixels.packed(frame, layout: layout, sourceLocation: sourceLocation) != nil, sourceLocation: sourceLocation)
+      #expect(
+        FramePixels.packed(frame, layout: layout, sourceLocation: sourceLocation) != nil,
+        sourceLocation: sourceLocation)
       timestamps.append(frame.timestampNanoseconds)
     }
-    Issue.record("\(path): still delivering frames after \(maximumCalls) calls", sourceLocation: sourceLocation)
-    return .ended(frames: timestamps.count, timestamps: timestamps, decodeErrors: source.statistics.decodeErrors)
+    Issue.record(
+      "\(path): still delivering frames after \(maximumCalls) calls", sourceLocation: sourceLocation)
+    return .ended(
+      frames: timestamps.count, timestamps: timestamps, decodeErrors: source.statistics.decodeErrors)
   }
 
   /// Checks that an error names the file and gives a reason, with one of the allowed kinds.
@@ -86,7 +92,8 @@ struct HostileMediaTests {
     #expect(error.source == path, sourceLocation: sourceLocation)
     #expect(error.description.hasPrefix(path), "\(error.description)", sourceLocation: sourceLocation)
     #expect(!error.reason.isEmpty, sourceLocation: sourceLocation)
-    #expect(kinds.contains(error.kind), "kind \(error.kind) (\(error.reason))", sourceLocation: sourceLocation)
+    #expect(
+      kinds.contains(error.kind), "kind \(error.kind) (\(error.reason))", sourceLocation: sourceLocation)
   }
 
   /// Either a clear `.invalidMedia` error or a clean end; and no more frames than `limit`.
@@ -96,10 +103,14 @@ struct HostileMediaTests {
     if let error = outcome.error {
       expectClear(error, path: path, kinds: [.invalidMedia], sourceLocation: sourceLocation)
     }
-    #expect(outcome.frames <= limit, "\(outcome.frames) frames from a file of \(limit)", sourceLocation: sourceLocation)
+    #expect(
+      outcome.frames <= limit, "\(outcome.frames) frames from a file of \(limit)",
+      sourceLocation: sourceLocation)
   }
 
-  static func makeClip(_ directory: TemporaryDirectory, _ name: String, frames: Int = 30, extra: [String] = [])
+  static func makeClip(
+    _ directory: TemporaryDirectory, _ name: String, frames: Int = 30, extra: [String] = []
+  )
     throws -> String
   {
     let path = directory.file(name)
@@ -116,7 +127,8 @@ struct HostileMediaTests {
 
   // MARK: truncation
 
-  @Test("an MP4 with its moov at the end, truncated, fails at open naming the file", arguments: [0.1, 0.5, 0.9])
+  @Test(
+    "an MP4 with its moov at the end, truncated, fails at open naming the file", arguments: [0.1, 0.5, 0.9])
   func truncatedMP4MoovAtEnd(_ fraction: Double) throws {
     let directory = try TemporaryDirectory()
     let clip = try Self.makeClip(directory, "full.mp4")
@@ -194,7 +206,9 @@ struct HostileMediaTests {
     [1, 2, 3].map { Corruption(file: file, seed: $0) }
   }
 
-  @Test("random bytes flipped in the middle give decode errors or an error, never a crash", arguments: corruptions)
+  @Test(
+    "random bytes flipped in the middle give decode errors or an error, never a crash", arguments: corruptions
+  )
   func flippedBytes(_ corruption: Corruption) throws {
     let directory = try TemporaryDirectory()
     let extra = corruption.file.hasSuffix(".h264") ? ["-f", "h264"] : []
@@ -280,7 +294,8 @@ struct HostileMediaTests {
   func textFile(_ name: String) throws {
     let directory = try TemporaryDirectory()
     let path = directory.file(name)
-    let text = (0..<200).map { "line \($0): the quick brown fox jumps over the lazy dog, 0123456789\n" }.joined()
+    let text = (0..<200).map { "line \($0): the quick brown fox jumps over the lazy dog, 0123456789\n" }
+      .joined()
     try MediaTools.writeBytes(Array(text.utf8), to: path)
     let outcome = Self.consume(path)
     guard case .openFailed(let error) = outcome else {
@@ -297,7 +312,8 @@ struct HostileMediaTests {
     let directory = try TemporaryDirectory()
     let path = directory.file("big.mkv")
     try MediaTools.encode(
-      pattern: "testsrc=size=320x240:rate=25", frames: 3, to: path, MediaSourceTests.x264 + ["-pix_fmt", "yuv420p"])
+      pattern: "testsrc=size=320x240:rate=25", frames: 3, to: path,
+      MediaSourceTests.x264 + ["-pix_fmt", "yuv420p"])
     var options = MediaSourceOptions()
     options.maximumDimension = 200
     let outcome = Self.consume(path, options: options)

@@ -52,10 +52,13 @@ struct JPEGDecoderTests {
     let directory = try TemporaryDirectory()
     let (path, bytes) = try Self.makeJPEG(picture, in: directory)
     let layout = PlaneLayout(format: picture.format, width: picture.width, height: picture.height)
-    let reference = try MediaTools.referenceFrames(path, pixelFormat: picture.pixelFormat, layout: layout, in: directory)
+    let reference = try MediaTools.referenceFrames(
+      path, pixelFormat: picture.pixelFormat, layout: layout, in: directory)
     #expect(reference.count == 1)
     let probe = try MediaTools.probe(path)
-    #expect(probe.width == picture.width && probe.height == picture.height && probe.pixelFormat == picture.pixelFormat)
+    #expect(
+      probe.width == picture.width && probe.height == picture.height
+        && probe.pixelFormat == picture.pixelFormat)
 
     let decoder = try JPEGDecoder(width: picture.width, height: picture.height, source: "/dev/video9")
     let frame = Frame()
@@ -84,7 +87,8 @@ struct JPEGDecoderTests {
     for index in [0, 10, 20] {
       let (path, bytes) = try Self.makeJPEG(picture, index: index, in: directory, name: "frame\(index).jpg")
       jpegs.append(bytes)
-      references.append(try MediaTools.referenceFrames(path, pixelFormat: "yuvj422p", layout: layout, in: directory)[0])
+      references.append(
+        try MediaTools.referenceFrames(path, pixelFormat: "yuvj422p", layout: layout, in: directory)[0])
     }
     #expect(Set(references).count == 3, "the three pictures differ")
 
@@ -152,7 +156,9 @@ struct JPEGDecoderTests {
     let directory = try TemporaryDirectory()
     let picture = Picture(pixelFormat: "yuvj420p", width: 320, height: 240, format: .yuv420p)
     let (_, jpeg) = try Self.makeJPEG(picture, in: directory)
-    #expect(Self.markerOffset(jpeg, 0xDA) != nil && Self.markerOffset(jpeg, 0xC0) != nil, "ffmpeg wrote a baseline JPEG")
+    #expect(
+      Self.markerOffset(jpeg, 0xDA) != nil && Self.markerOffset(jpeg, 0xC0) != nil,
+      "ffmpeg wrote a baseline JPEG")
     let decoder = try JPEGDecoder(width: 320, height: 240, source: "/dev/video9")
     let frame = Frame()
     let bytes = Self.damage(jpeg, kind)

@@ -36,8 +36,10 @@ struct LiveStreamTests {
     // -re paces the stream at its frame rate, as a camera would.
     let server = try MediaTools.start(
       "ffmpeg",
-      ["-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-i", clip, "-c", "copy", "-f", "mpegts",
-       "tcp://127.0.0.1:\(port)?listen=1"], log: log)
+      [
+        "-hide_banner", "-nostdin", "-loglevel", "error", "-re", "-i", clip, "-c", "copy", "-f", "mpegts",
+        "tcp://127.0.0.1:\(port)?listen=1",
+      ], log: log)
     defer { MediaTools.stop(server) }
     try waitUntilListening(port: port, process: server, log: log)
 
@@ -123,12 +125,15 @@ struct LiveStreamTests {
   /// naming the packages to install.
   static func requireRTSPServer() throws -> String {
     let python = "/usr/bin/python3"
-    let check = "import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"
+    let check =
+      "import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"
     do {
       try MediaTools.run(python, ["-c", check], timeoutSeconds: 30)
     } catch {
       throw MediaTools.Failure(
-        description: "the RTSP test needs GStreamer's RTSP server for Debian's python3: `apt-get install \(rtspPackages)` (\(error))")
+        description:
+          "the RTSP test needs GStreamer's RTSP server for Debian's python3: `apt-get install \(rtspPackages)` (\(error))"
+      )
     }
     return python
   }
@@ -193,7 +198,9 @@ struct LiveStreamTests {
     }
   }
 
-  @Test("a server that accepts but never sends hits networkTimeoutSeconds with .timedOut", arguments: ["tcp", "rtsp"])
+  @Test(
+    "a server that accepts but never sends hits networkTimeoutSeconds with .timedOut",
+    arguments: ["tcp", "rtsp"])
   func silentServer(_ scheme: String) throws {
     let listener = try ListeningSocket()
     let url = scheme == "tcp" ? "tcp://127.0.0.1:\(listener.port)" : "rtsp://127.0.0.1:\(listener.port)/clip"
@@ -242,7 +249,8 @@ struct LiveStreamTests {
     let elapsed = monotonicSeconds() - start
     #expect(frames > 0, "frames sent before the stall arrive")
     #expect(elapsed < 5, "the stall was noticed after \(elapsed) s")
-    #expect(failure?.kind == .timedOut, "ended with \(failure.map { "\($0)" } ?? "nil") after \(frames) frames")
+    #expect(
+      failure?.kind == .timedOut, "ended with \(failure.map { "\($0)" } ?? "nil") after \(frames) frames")
     #expect(failure?.source == url)
     source.close()
   }

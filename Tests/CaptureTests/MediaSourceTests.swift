@@ -36,7 +36,9 @@ struct MediaSourceTests {
   }
 
   static let x264 = ["-c:v", "libx264", "-preset", "veryfast", "-g", "12", "-bf", "2"]
-  static let x265 = ["-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:bframes=2:keyint=12"]
+  static let x265 = [
+    "-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error:bframes=2:keyint=12",
+  ]
 
   static let clips: [Clip] = [
     Clip(
@@ -50,7 +52,8 @@ struct MediaSourceTests {
       arguments: x264 + ["-pix_fmt", "yuv420p"], format: .yuv420p, fullRange: false, codec: "h264"),
     Clip(
       file: "h264-annexb.h264", pattern: "testsrc2=size=250x142:rate=25", frames: 20,
-      arguments: x264 + ["-pix_fmt", "yuv420p", "-f", "h264"], format: .yuv420p, fullRange: false, codec: "h264"),
+      arguments: x264 + ["-pix_fmt", "yuv420p", "-f", "h264"], format: .yuv420p, fullRange: false,
+      codec: "h264"),
     Clip(
       file: "h264-422.mkv", pattern: "testsrc2=size=322x182:rate=25", frames: 16,
       arguments: x264 + ["-pix_fmt", "yuv422p"], format: .yuv422p, fullRange: false, codec: "h264"),
@@ -63,7 +66,8 @@ struct MediaSourceTests {
       codec: "hevc"),
     Clip(
       file: "h265-annexb.hevc", pattern: "testsrc2=size=176x144:rate=30", frames: 12,
-      arguments: x265 + ["-pix_fmt", "yuv420p", "-f", "hevc"], format: .yuv420p, fullRange: false, codec: "hevc"),
+      arguments: x265 + ["-pix_fmt", "yuv420p", "-f", "hevc"], format: .yuv420p, fullRange: false,
+      codec: "hevc"),
     Clip(
       file: "h265-420.mkv", pattern: "testsrc=size=176x144:rate=25", frames: 16,
       arguments: x265 + ["-pix_fmt", "yuv420p"], format: .yuv420p, fullRange: false, codec: "hevc"),
@@ -114,25 +118,37 @@ struct MediaSourceTests {
   static func checkTiming(
     _ frames: [DecodedFrame], probe: MediaTools.Probe, sourceLocation: SourceLocation = #_sourceLocation
   ) {
-    #expect(frames.count == probe.readFrames, "frame count vs ffprobe -count_frames", sourceLocation: sourceLocation)
-    #expect(probe.frames.count == probe.readFrames, "ffprobe listed every frame", sourceLocation: sourceLocation)
+    #expect(
+      frames.count == probe.readFrames, "frame count vs ffprobe -count_frames", sourceLocation: sourceLocation
+    )
+    #expect(
+      probe.frames.count == probe.readFrames, "ffprobe listed every frame", sourceLocation: sourceLocation)
     var wrongTime: [String] = []
     var notIncreasing: [Int] = []
     var wrongSequence: [Int] = []
     for (index, frame) in frames.enumerated() {
       if frame.sequence != Int64(index) { wrongSequence.append(index) }
-      if index > 0, frame.timestampNanoseconds <= frames[index - 1].timestampNanoseconds { notIncreasing.append(index) }
+      if index > 0, frame.timestampNanoseconds <= frames[index - 1].timestampNanoseconds {
+        notIncreasing.append(index)
+      }
       guard index < probe.frames.count else { break }
       let expected = probe.expectedNanoseconds(index)
       if expected == nil || abs(Double(frame.timestampNanoseconds) - expected!) > 1_000 {
-        wrongTime.append("frame \(index): \(frame.timestampNanoseconds) ns, ffprobe \(expected.map { "\(Int64($0)) ns" } ?? "none")")
+        wrongTime.append(
+          "frame \(index): \(frame.timestampNanoseconds) ns, ffprobe \(expected.map { "\(Int64($0)) ns" } ?? "none")"
+        )
       }
     }
     #expect(
-      wrongTime.isEmpty, "\(wrongTime.count) of \(frames.count) timestamps differ from ffprobe's by over 1 µs; \(wrongTime.prefix(3).joined(separator: "; "))",
+      wrongTime.isEmpty,
+      "\(wrongTime.count) of \(frames.count) timestamps differ from ffprobe's by over 1 µs; \(wrongTime.prefix(3).joined(separator: "; "))",
       sourceLocation: sourceLocation)
-    #expect(notIncreasing.isEmpty, "timestamps do not increase at frames \(notIncreasing)", sourceLocation: sourceLocation)
-    #expect(wrongSequence.isEmpty, "sequence numbers are not 0, 1, 2... at frames \(wrongSequence)", sourceLocation: sourceLocation)
+    #expect(
+      notIncreasing.isEmpty, "timestamps do not increase at frames \(notIncreasing)",
+      sourceLocation: sourceLocation)
+    #expect(
+      wrongSequence.isEmpty, "sequence numbers are not 0, 1, 2... at frames \(wrongSequence)",
+      sourceLocation: sourceLocation)
   }
 
   @Test("decodes every frame bit-exactly as ffmpeg does, with ffprobe's timestamps", arguments: clips)
@@ -142,7 +158,9 @@ struct MediaSourceTests {
     try MediaTools.encode(pattern: clip.pattern, frames: clip.frames, to: path, clip.arguments)
     let probe = try MediaTools.probe(path)
     #expect(probe.codec == clip.codec)
-    #expect(probe.width == clip.size.width && probe.height == clip.size.height, "encoded \(probe.width)x\(probe.height)")
+    #expect(
+      probe.width == clip.size.width && probe.height == clip.size.height,
+      "encoded \(probe.width)x\(probe.height)")
     #expect(probe.readFrames == clip.frames, "ffmpeg wrote \(probe.readFrames) of \(clip.frames) frames")
 
     let (source, frames) = try Self.decodeAll(path)
@@ -182,7 +200,8 @@ struct MediaSourceTests {
     Self.checkTiming(frames, probe: probe)
 
     let layout = PlaneLayout(format: .yuv420p, width: 250, height: 142)
-    let reference = try MediaTools.referenceFrames(path, pixelFormat: "yuv420p", layout: layout, in: directory)
+    let reference = try MediaTools.referenceFrames(
+      path, pixelFormat: "yuv420p", layout: layout, in: directory)
     #expect(reference.count == frames.count)
     // Tolerance: every sample within 2 levels and the mean error under 0.1 level. swscale's
     // 10-to-8-bit paths may round or dither differently with other scaler flags or versions; a
@@ -226,7 +245,9 @@ struct MediaSourceTests {
     #expect(runs[0].count == runs[1].count)
     for (one, two) in zip(runs[0], runs[1]) {
       #expect(one.timestampNanoseconds == two.timestampNanoseconds)
-      #expect(one.pixels != nil && one.pixels == two.pixels, "frame \(one.sequence) differs between 1 and 2 threads")
+      #expect(
+        one.pixels != nil && one.pixels == two.pixels, "frame \(one.sequence) differs between 1 and 2 threads"
+      )
     }
   }
 

@@ -130,11 +130,14 @@ import Testing
   // MARK: Reference
 
   /// The reference's idea of where the frame goes, from the documented rules, in doubles.
-  static func referenceGeometry(_ spec: PreprocessSpec, frameWidth: Int, frameHeight: Int) -> PreprocessGeometry {
+  static func referenceGeometry(_ spec: PreprocessSpec, frameWidth: Int, frameHeight: Int)
+    -> PreprocessGeometry
+  {
     let (fw, fh, w, h) = (Double(frameWidth), Double(frameHeight), Double(spec.width), Double(spec.height))
     var geometry = PreprocessGeometry(
       frameWidth: frameWidth, frameHeight: frameHeight, sourceX: 0, sourceY: 0, sourceWidth: frameWidth,
-      sourceHeight: frameHeight, contentX: 0, contentY: 0, contentWidth: spec.width, contentHeight: spec.height)
+      sourceHeight: frameHeight, contentX: 0, contentY: 0, contentWidth: spec.width,
+      contentHeight: spec.height)
     let frameIsWider = fw / fh > w / h
     switch spec.resize {
     case .stretch: break
@@ -171,7 +174,9 @@ import Testing
   }
 
   /// RGB (0...255, unclamped) of output content pixel (x, y).
-  static func referenceRGB(_ image: TestImage, _ spec: PreprocessSpec, _ geometry: PreprocessGeometry, x: Int, y: Int)
+  static func referenceRGB(
+    _ image: TestImage, _ spec: PreprocessSpec, _ geometry: PreprocessGeometry, x: Int, y: Int
+  )
     -> [Double]
   {
     var channels = [Double]()
@@ -217,7 +222,8 @@ import Testing
       let index = quantization.scales.count == 1 ? 0 : tensorChannel
       return Double(
         Quantization.quantize(
-          Float(normalized), scale: quantization.scales[index], zeroPoint: quantization.zeroPoints[index], type: type))
+          Float(normalized), scale: quantization.scales[index], zeroPoint: quantization.zeroPoints[index],
+          type: type))
     }
   }
 
@@ -315,7 +321,10 @@ import Testing
       (33, 47, PreprocessSpec(width: 21, height: 19, resize: .stretch, encoding: .float32(.unitRange))),
       (13, 9, PreprocessSpec(width: 30, height: 22, resize: .centerCrop, layout: .nhwc)),  // upscale
       (1, 1, PreprocessSpec(width: 5, height: 3, resize: .stretch)),
-      (2, 3, PreprocessSpec(width: 7, height: 9, resize: .letterbox(padding: RGBColor(red: 1, green: 2, blue: 3)))),
+      (
+        2, 3,
+        PreprocessSpec(width: 7, height: 9, resize: .letterbox(padding: RGBColor(red: 1, green: 2, blue: 3)))
+      ),
     ]
     for (number, item) in cases.enumerated() {
       let image = TestImage(
@@ -331,7 +340,8 @@ import Testing
     for encoding in [OutputEncoding.float32(.unitRange), .uint8] {
       let spec = PreprocessSpec(
         width: 64, height: 48, resize: .stretch, encoding: encoding, yuvMatrix: matrix, yuvRange: range)
-      Self.expectClose(try Self.run(image, spec), Self.reference(image, spec), spec, "\(matrix) \(range) \(encoding)")
+      Self.expectClose(
+        try Self.run(image, spec), Self.reference(image, spec), spec, "\(matrix) \(range) \(encoding)")
     }
   }
 
@@ -341,15 +351,21 @@ import Testing
       (.quantized(.int8, Quantization(scale: 0.018, zeroPoint: -3), .imageNet), .nchw),
       (.quantized(.uint8, Quantization(scale: 1.0 / 255, zeroPoint: 0), .unitRange), .nhwc),
       (
-        .quantized(.uint8, Quantization(scales: [0.02, 0.017, 0.019], zeroPoints: [120, 128, 131], axis: 1), .imageNet),
+        .quantized(
+          .uint8, Quantization(scales: [0.02, 0.017, 0.019], zeroPoints: [120, 128, 131], axis: 1), .imageNet),
         .nchw
       ),
-      (.quantized(.int8, Quantization(scales: [0.03, 0.02, 0.025], zeroPoints: [0, 5, -7], axis: 3), .imageNet), .nhwc),
+      (
+        .quantized(
+          .int8, Quantization(scales: [0.03, 0.02, 0.025], zeroPoints: [0, 5, -7], axis: 3), .imageNet), .nhwc
+      ),
     ]
     for (encoding, layout) in encodings {
       for order in ChannelOrder.allCases {
-        let spec = PreprocessSpec(width: 48, height: 40, layout: layout, encoding: encoding, channelOrder: order)
-        Self.expectClose(try Self.run(image, spec), Self.reference(image, spec), spec, "\(encoding) \(layout) \(order)")
+        let spec = PreprocessSpec(
+          width: 48, height: 40, layout: layout, encoding: encoding, channelOrder: order)
+        Self.expectClose(
+          try Self.run(image, spec), Self.reference(image, spec), spec, "\(encoding) \(layout) \(order)")
       }
     }
   }
@@ -366,8 +382,11 @@ import Testing
     ]
     for image in images {
       try preprocessor.process(image.frame, into: tensor)
-      #expect(preprocessor.geometry == Self.referenceGeometry(spec, frameWidth: image.width, frameHeight: image.height))
-      Self.expectClose(Self.values(of: tensor), Self.reference(image, spec), spec, "\(image.format) \(image.width)")
+      #expect(
+        preprocessor.geometry
+          == Self.referenceGeometry(spec, frameWidth: image.width, frameHeight: image.height))
+      Self.expectClose(
+        Self.values(of: tensor), Self.reference(image, spec), spec, "\(image.format) \(image.width)")
     }
   }
 
@@ -438,7 +457,8 @@ import Testing
           for x in [0, 137, 319] {
             for channel in 0..<3 {
               let index = layout == .nchw ? (channel * 192 + y) * 320 + x : (y * 320 + x) * 3 + channel
-              #expect(output[index] == expected[channel], "\(layout) \(order) bar (\(x), \(y)) channel \(channel)")
+              #expect(
+                output[index] == expected[channel], "\(layout) \(order) bar (\(x), \(y)) channel \(channel)")
             }
           }
         }
@@ -510,13 +530,17 @@ import Testing
       } catch { return error }
     }
     #expect(refusal(PreprocessSpec(width: 0, height: 10)) == .invalidOutputSize(width: 0, height: 10))
-    #expect(refusal(PreprocessSpec(width: 10, height: 20_000)) == .invalidOutputSize(width: 10, height: 20_000))
+    #expect(
+      refusal(PreprocessSpec(width: 10, height: 20_000)) == .invalidOutputSize(width: 10, height: 20_000))
     let zeroStd = refusal(
-      PreprocessSpec(width: 8, height: 8, encoding: .float32(ChannelNormalization(mean: [0, 0, 0], std: [1, 0, 1]))))
+      PreprocessSpec(
+        width: 8, height: 8, encoding: .float32(ChannelNormalization(mean: [0, 0, 0], std: [1, 0, 1]))))
     #expect(zeroStd?.description.contains("std") == true)
     let twoMeans = refusal(
-      PreprocessSpec(width: 8, height: 8, encoding: .float32(ChannelNormalization(mean: [0, 0], std: [1, 1]))))
-    if case .invalidNormalization = twoMeans {} else {
+      PreprocessSpec(
+        width: 8, height: 8, encoding: .float32(ChannelNormalization(mean: [0, 0], std: [1, 1]))))
+    if case .invalidNormalization = twoMeans {
+    } else {
       Issue.record("two means accepted: \(String(describing: twoMeans))")
     }
     let badQuantizations: [(OutputEncoding, TensorLayout, String)] = [
@@ -524,8 +548,14 @@ import Testing
       (.quantized(.int8, Quantization(scale: 0, zeroPoint: 0), .unitRange), .nchw, "positive"),
       (.quantized(.int8, Quantization(scale: 1, zeroPoint: 128), .unitRange), .nchw, "range"),
       (.quantized(.uint8, Quantization(scale: 1, zeroPoint: -1), .unitRange), .nchw, "range"),
-      (.quantized(.uint8, Quantization(scales: [1, 1, 1], zeroPoints: [0, 0, 0], axis: 1), .unitRange), .nhwc, "axis"),
-      (.quantized(.uint8, Quantization(scales: [1, 1], zeroPoints: [0, 0], axis: 1), .unitRange), .nchw, "1 or 3"),
+      (
+        .quantized(.uint8, Quantization(scales: [1, 1, 1], zeroPoints: [0, 0, 0], axis: 1), .unitRange),
+        .nhwc, "axis"
+      ),
+      (
+        .quantized(.uint8, Quantization(scales: [1, 1], zeroPoints: [0, 0], axis: 1), .unitRange), .nchw,
+        "1 or 3"
+      ),
     ]
     for (encoding, layout, reason) in badQuantizations {
       let error = refusal(PreprocessSpec(width: 8, height: 8, layout: layout, encoding: encoding))
@@ -548,7 +578,8 @@ import Testing
     }
     let pixels = UnsafeMutableRawPointer.allocate(byteCount: 64 * 64 * 3, alignment: 16)
     defer { pixels.deallocate() }
-    let mjpeg = Frame(format: .mjpeg, width: 8, height: 8, planes: [FramePlane(base: pixels, bytesPerRow: 8, rows: 8)])
+    let mjpeg = Frame(
+      format: .mjpeg, width: 8, height: 8, planes: [FramePlane(base: pixels, bytesPerRow: 8, rows: 8)])
     #expect(refusal(mjpeg, tensor) == .unsupportedFormat(.mjpeg))
 
     // An odd-width YUYV row needs the whole last macropixel: 4 * 3 bytes for 5 pixels.
@@ -564,14 +595,17 @@ import Testing
         FramePlane(base: pixels, bytesPerRow: 8, rows: 7), FramePlane(base: pixels, bytesPerRow: 4, rows: 3),
         FramePlane(base: pixels, bytesPerRow: 4, rows: 4),
       ])
-    guard case .invalidFrame(let rowsText) = refusal(missingChromaRows, tensor), rowsText.contains("plane 1") else {
+    guard case .invalidFrame(let rowsText) = refusal(missingChromaRows, tensor), rowsText.contains("plane 1")
+    else {
       Issue.record("missing chroma row accepted")
       return
     }
-    let empty = Frame(format: .gray8, width: 0, height: 8, planes: [FramePlane(base: pixels, bytesPerRow: 8, rows: 8)])
+    let empty = Frame(
+      format: .gray8, width: 0, height: 8, planes: [FramePlane(base: pixels, bytesPerRow: 8, rows: 8)])
     if case .invalidFrame = refusal(empty, tensor) {} else { Issue.record("empty frame accepted") }
 
-    let good = Frame(format: .gray8, width: 8, height: 8, planes: [FramePlane(base: pixels, bytesPerRow: 8, rows: 8)])
+    let good = Frame(
+      format: .gray8, width: 8, height: 8, planes: [FramePlane(base: pixels, bytesPerRow: 8, rows: 8)])
     #expect(refusal(good, tensor) == nil)
     let wrongShape = try Tensor(shape: [1, 3, 16, 15], elementType: .float32)
     if case .tensorMismatch = refusal(good, wrongShape) {} else { Issue.record("wrong shape accepted") }
@@ -601,12 +635,14 @@ import Testing
   ) -> [UInt8] {
     let sourceFormat = image.format == .nv12 ? AV_PIX_FMT_NV12 : AV_PIX_FMT_YUV420P
     let context = sws_getContext(
-      Int32(image.width), Int32(image.height), sourceFormat, Int32(width), Int32(height), AV_PIX_FMT_RGB24, flags,
+      Int32(image.width), Int32(image.height), sourceFormat, Int32(width), Int32(height), AV_PIX_FMT_RGB24,
+      flags,
       nil, nil, nil)
     defer { sws_freeContext(context) }
     let coefficients = sws_getCoefficients(matrix == .bt601 ? SWS_CS_ITU601 : SWS_CS_ITU709)
     sws_setColorspaceDetails(
-      context, coefficients, range == .full ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+      context, coefficients, range == .full ? 1 : 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16,
+      1 << 16)
     var output = [UInt8](repeating: 0, count: width * height * 3)
     let sources: [UnsafePointer<UInt8>?] = image.planes.map { UnsafePointer($0) } + [nil]
     let sourceStrides = image.pitches.map(Int32.init) + [0]
@@ -625,7 +661,8 @@ import Testing
   @Test(arguments: [YUVMatrix.bt601, .bt709], [YUVRange.limited, .full])
   func colorMathAgreesWithLibswscale(matrix: YUVMatrix, range: YUVRange) throws {
     let spec = PreprocessSpec(
-      width: 16, height: 8, resize: .stretch, layout: .nhwc, encoding: .uint8, yuvMatrix: matrix, yuvRange: range)
+      width: 16, height: 8, resize: .stretch, layout: .nhwc, encoding: .uint8, yuvMatrix: matrix,
+      yuvRange: range)
     let preprocessor = try Preprocessor(spec: spec)
     let tensor = try preprocessor.makeOutputTensor()
     var worst = 0

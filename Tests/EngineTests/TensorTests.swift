@@ -11,9 +11,15 @@ import Testing
   }
 
   @Test func rejectsNegativeAndOverflowingShapes() {
-    #expect(throws: TensorError.invalidShape([2, -1])) { try Tensor(shape: [2, -1], elementType: .int8, quantization: .init(scale: 1, zeroPoint: 0)) }
-    #expect(throws: TensorError.invalidShape([Int.max, 3])) { try Tensor(shape: [Int.max, 3], elementType: .float32) }
-    #expect(throws: TensorError.tooLarge(bytes: 1 << 40)) { try Tensor(shape: [1 << 38], elementType: .float32) }
+    #expect(throws: TensorError.invalidShape([2, -1])) {
+      try Tensor(shape: [2, -1], elementType: .int8, quantization: .init(scale: 1, zeroPoint: 0))
+    }
+    #expect(throws: TensorError.invalidShape([Int.max, 3])) {
+      try Tensor(shape: [Int.max, 3], elementType: .float32)
+    }
+    #expect(throws: TensorError.tooLarge(bytes: 1 << 40)) {
+      try Tensor(shape: [1 << 38], elementType: .float32)
+    }
   }
 
   @Test func quantizedTensorsNeedParameters() {

@@ -38,16 +38,19 @@ public final class LatestFrameSource: FrameSource, @unchecked Sendable {
     pthread_cond_init(&changed, nil)
     let context = Unmanaged.passRetained(self).toOpaque()
     var thread = pthread_t()
-    let status = pthread_create(&thread, nil, { context in
-      let source = Unmanaged<LatestFrameSource>.fromOpaque(context!).takeRetainedValue()
-      source.captureLoop()
-      return nil
-    }, context)
+    let status = pthread_create(
+      &thread, nil,
+      { context in
+        let source = Unmanaged<LatestFrameSource>.fromOpaque(context!).takeRetainedValue()
+        source.captureLoop()
+        return nil
+      }, context)
     if status == 0 {
       self.thread = thread
     } else {
       Unmanaged<LatestFrameSource>.fromOpaque(context).release()
-      failure = CaptureError(source: inner.name, kind: .systemError, reason: "cannot start the capture thread")
+      failure = CaptureError(
+        source: inner.name, kind: .systemError, reason: "cannot start the capture thread")
     }
   }
 

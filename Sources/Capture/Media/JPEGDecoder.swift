@@ -54,17 +54,20 @@ final class JPEGDecoder {
     packet.pointee.data = nil
     packet.pointee.size = 0
     guard sent >= 0 else {
-      throw CaptureError(source: source, kind: .invalidMedia, reason: "corrupt MJPEG frame: \(libavErrorText(sent))")
+      throw CaptureError(
+        source: source, kind: .invalidMedia, reason: "corrupt MJPEG frame: \(libavErrorText(sent))")
     }
     let received = decoder.receive(into: picture)
     guard received >= 0 else {
-      throw CaptureError(source: source, kind: .invalidMedia, reason: "corrupt MJPEG frame: \(libavErrorText(received))")
+      throw CaptureError(
+        source: source, kind: .invalidMedia, reason: "corrupt MJPEG frame: \(libavErrorText(received))")
     }
     var decoded = UnsafePointer(picture)
     var format = PixelFormat(libav: AVPixelFormat(rawValue: decoded.pointee.format))
     if format == nil {
       guard let converted = converter.convert(decoded) else {
-        throw CaptureError(source: source, kind: .unsupportedFormat, reason: "cannot convert the MJPEG pixel format")
+        throw CaptureError(
+          source: source, kind: .unsupportedFormat, reason: "cannot convert the MJPEG pixel format")
       }
       decoded = converted
       format = .yuv420p

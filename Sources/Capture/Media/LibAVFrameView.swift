@@ -18,7 +18,9 @@ extension Frame {
     let chromaRows = format == .yuv420p || format == .nv12 ? (height + 1) / 2 : height
     func plane(_ index: Int, rows: Int) -> FramePlane {
       let data = withUnsafeBytes(of: avFrame.pointee.data) {
-        $0.load(fromByteOffset: index * MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride, as: UnsafeMutablePointer<UInt8>?.self)
+        $0.load(
+          fromByteOffset: index * MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride,
+          as: UnsafeMutablePointer<UInt8>?.self)
       }
       let stride = withUnsafeBytes(of: avFrame.pointee.linesize) {
         $0.load(fromByteOffset: index * MemoryLayout<Int32>.stride, as: Int32.self)

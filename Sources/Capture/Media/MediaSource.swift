@@ -45,7 +45,8 @@ public final class MediaSource: FrameSource {
     self.options = options
     self.isLive = MediaSource.isNetworkURL(location)
     deadline = IODeadline(seconds: options.networkTimeoutSeconds)
-    guard let packet = av_packet_alloc(), let decoded = av_frame_alloc(), let converter = PixelConverter() else {
+    guard let packet = av_packet_alloc(), let decoded = av_frame_alloc(), let converter = PixelConverter()
+    else {
       throw CaptureError(source: location, kind: .systemError, reason: "out of memory")
     }
     self.packet = packet
@@ -61,8 +62,11 @@ public final class MediaSource: FrameSource {
       let stream = context.pointee.streams[Int(index)]!
       let parameters = stream.pointee.codecpar!
       // libavformat reads .txt/.nfo/.ans files as "ANSI art" video; a camera runtime should not.
-      if [AV_CODEC_ID_ANSI, AV_CODEC_ID_BINTEXT, AV_CODEC_ID_XBIN, AV_CODEC_ID_IDF].contains(parameters.pointee.codec_id) {
-        throw CaptureError(source: location, kind: .invalidMedia, reason: "is text (read as ANSI art), not video")
+      if [AV_CODEC_ID_ANSI, AV_CODEC_ID_BINTEXT, AV_CODEC_ID_XBIN, AV_CODEC_ID_IDF].contains(
+        parameters.pointee.codec_id)
+      {
+        throw CaptureError(
+          source: location, kind: .invalidMedia, reason: "is text (read as ANSI art), not video")
       }
       let width = Int(parameters.pointee.width)
       let height = Int(parameters.pointee.height)
@@ -81,10 +85,12 @@ public final class MediaSource: FrameSource {
         lowDelay: isLive, source: location)
       streamIndex = index
       timeBase = stream.pointee.time_base
-      isUntimed = MediaSource.elementaryStreamFormats.contains(String(cString: context.pointee.iformat.pointee.name))
+      isUntimed = MediaSource.elementaryStreamFormats.contains(
+        String(cString: context.pointee.iformat.pointee.name))
       let frameRate = stream.pointee.r_frame_rate
       assumedFrameNanoseconds =
-        frameRate.num > 0 && frameRate.den > 0 ? Int64(frameRate.den) * 1_000_000_000 / Int64(frameRate.num) : 40_000_000
+        frameRate.num > 0 && frameRate.den > 0
+        ? Int64(frameRate.den) * 1_000_000_000 / Int64(frameRate.num) : 40_000_000
       startTime = stream.pointee.start_time == hiyari_av_nopts_value() ? 0 : stream.pointee.start_time
       let rate = stream.pointee.avg_frame_rate
       let duration = context.pointee.duration
@@ -155,7 +161,9 @@ public final class MediaSource: FrameSource {
       deadline.arm()
       let status = av_read_frame(context, packet)
       defer { av_packet_unref(packet) }
-      if status == hiyari_averror_eof() || (status < 0 && !isLive && context.pointee.pb != nil && avio_feof(context.pointee.pb) != 0) {
+      if status == hiyari_averror_eof()
+        || (status < 0 && !isLive && context.pointee.pb != nil && avio_feof(context.pointee.pb) != 0)
+      {
         draining = true
         _ = decoder.send(nil)
         return
@@ -201,7 +209,9 @@ public final class MediaSource: FrameSource {
     var format = PixelFormat(libav: AVPixelFormat(rawValue: picture.pointee.format))
     if format == nil {
       guard let converted = converter.convert(picture) else {
-        let formatName = av_get_pix_fmt_name(AVPixelFormat(rawValue: picture.pointee.format)).map { String(cString: $0) } ?? "unknown"
+        let formatName =
+          av_get_pix_fmt_name(AVPixelFormat(rawValue: picture.pointee.format)).map { String(cString: $0) }
+          ?? "unknown"
         throw CaptureError(
           source: name, kind: .unsupportedFormat, reason: "cannot convert pixel format \(formatName)")
       }
@@ -227,7 +237,8 @@ public final class MediaSource: FrameSource {
 
   /// Demuxers of bare elementary streams, which carry no timestamps.
   static let elementaryStreamFormats: Set<String> = [
-    "h264", "hevc", "vvc", "mjpeg", "mpegvideo", "m4v", "h261", "h263", "cavsvideo", "vc1", "dirac", "avs2", "avs3",
+    "h264", "hevc", "vvc", "mjpeg", "mpegvideo", "m4v", "h261", "h263", "cavsvideo", "vc1", "dirac", "avs2",
+    "avs3",
   ]
 
   static func isNetworkURL(_ location: String) -> Bool {
@@ -244,7 +255,8 @@ public final class MediaSource: FrameSource {
     if !isLive, !location.contains("://") {
       var status = stat()
       if stat(location, &status) != 0 {
-        throw CaptureError(source: location, kind: errno == EACCES ? .accessDenied : .notFound, reason: "no such file")
+        throw CaptureError(
+          source: location, kind: errno == EACCES ? .accessDenied : .notFound, reason: "no such file")
       }
       if (status.st_mode & S_IFMT) == S_IFDIR {
         throw CaptureError(source: location, kind: .invalidMedia, reason: "is a directory, not a video file")
@@ -268,7 +280,8 @@ public final class MediaSource: FrameSource {
     av_dict_free(&dictionary)
     guard status >= 0, let opened = optional else {
       let kind: CaptureError.Kind =
-        deadline.expired ? .timedOut : status == -ENOENT ? .notFound : status == -EACCES ? .accessDenied : .invalidMedia
+        deadline.expired
+        ? .timedOut : status == -ENOENT ? .notFound : status == -EACCES ? .accessDenied : .invalidMedia
       throw CaptureError(source: location, kind: kind, reason: "cannot open: \(libavErrorText(status))")
     }
     context = opened

@@ -37,7 +37,8 @@ public final class PNGWriter {
   /// The PNG bytes of `frame`.
   public func encode(_ frame: Frame, name: String = "png") throws(CaptureError) -> [UInt8] {
     guard let sourceFormat = frame.format.libav else {
-      throw CaptureError(source: name, kind: .unsupportedFormat, reason: "cannot write \(frame.format) as PNG")
+      throw CaptureError(
+        source: name, kind: .unsupportedFormat, reason: "cannot write \(frame.format) as PNG")
     }
     try prepare(for: frame, sourceFormat: sourceFormat, name: name)
     var sourceData: [UnsafePointer<UInt8>?] = [nil, nil, nil, nil]
@@ -61,7 +62,8 @@ public final class PNGWriter {
     if status >= 0 { status = avcodec_receive_packet(encoder, packet) }
     defer { av_packet_unref(packet) }
     guard status >= 0 else {
-      throw CaptureError(source: name, kind: .systemError, reason: "PNG encoding failed: \(libavErrorText(status))")
+      throw CaptureError(
+        source: name, kind: .systemError, reason: "PNG encoding failed: \(libavErrorText(status))")
     }
     return Array(UnsafeBufferPointer(start: packet.pointee.data, count: Int(packet.pointee.size)))
   }
@@ -86,7 +88,9 @@ public final class PNGWriter {
     guard scaler != nil, av_frame_get_buffer(rgb, 64) >= 0, let codec = avcodec_find_encoder(AV_CODEC_ID_PNG),
       let context = avcodec_alloc_context3(codec)
     else {
-      throw CaptureError(source: name, kind: .systemError, reason: "cannot set up PNG encoding for \(frame.width)x\(frame.height) \(frame.format)")
+      throw CaptureError(
+        source: name, kind: .systemError,
+        reason: "cannot set up PNG encoding for \(frame.width)x\(frame.height) \(frame.format)")
     }
     context.pointee.width = Int32(frame.width)
     context.pointee.height = Int32(frame.height)
@@ -95,7 +99,8 @@ public final class PNGWriter {
     encoder = context
     let status = avcodec_open2(context, codec, nil)
     guard status >= 0 else {
-      throw CaptureError(source: name, kind: .systemError, reason: "cannot open the PNG encoder: \(libavErrorText(status))")
+      throw CaptureError(
+        source: name, kind: .systemError, reason: "cannot open the PNG encoder: \(libavErrorText(status))")
     }
     key = (frame.width, frame.height, frame.format, frame.isFullRange)
   }

@@ -28,7 +28,8 @@ public struct ChannelNormalization: Sendable, Hashable {
 
   func validate() throws(PreprocessError) {
     guard mean.count == 3, std.count == 3 else {
-      throw .invalidNormalization("needs 3 means and 3 stds (red, green, blue), got \(mean.count) and \(std.count)")
+      throw .invalidNormalization(
+        "needs 3 means and 3 stds (red, green, blue), got \(mean.count) and \(std.count)")
     }
     guard mean.allSatisfy(\.isFinite) else { throw .invalidNormalization("mean \(mean) is not finite") }
     guard std.allSatisfy({ $0.isFinite && $0 > 0 }) else {

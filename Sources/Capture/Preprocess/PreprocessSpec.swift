@@ -98,7 +98,8 @@ public struct PreprocessSpec: Sendable, Hashable {
     }
     let range: ClosedRange<Int32> = type == .int8 ? -128...127 : 0...255
     guard quantization.zeroPoints.allSatisfy(range.contains) else {
-      throw .invalidQuantization("zero points \(quantization.zeroPoints) are outside \(type.rawValue)'s range")
+      throw .invalidQuantization(
+        "zero points \(quantization.zeroPoints) are outside \(type.rawValue)'s range")
     }
   }
 

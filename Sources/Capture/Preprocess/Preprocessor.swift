@@ -25,8 +25,10 @@ public final class Preprocessor {
   private let outputScale: (Float, Float, Float)
   private let outputBias: (Float, Float, Float)
   private let colorConversion:
-    (lumaOffset: Float, lumaScale: Float, redFromV: Float, greenFromU: Float, greenFromV: Float,
-    blueFromU: Float)
+    (
+      lumaOffset: Float, lumaScale: Float, redFromV: Float, greenFromU: Float, greenFromV: Float,
+      blueFromU: Float
+    )
   /// Encoded letterbox bar values per red, green, blue; nil when the spec has no bars.
   private let padValues: (Float, Float, Float)?
 
@@ -54,7 +56,8 @@ public final class Preprocessor {
       var scales: [Float] = []
       var biases: [Float] = []
       for color in 0..<3 {
-        let quantizationIndex = quantization.scales.count == 1 ? 0 : Self.tensorChannel(color, spec.channelOrder)
+        let quantizationIndex =
+          quantization.scales.count == 1 ? 0 : Self.tensorChannel(color, spec.channelOrder)
         let quantizationScale = Double(quantization.scales[quantizationIndex])
         let zeroPoint = Double(quantization.zeroPoints[quantizationIndex])
         // Folds quantize((pixel * a + b)) = round((pixel * a + b) / s + z) into one affine map.
@@ -68,7 +71,8 @@ public final class Preprocessor {
     if case .letterbox(let padding) = spec.resize {
       let (type, scale, bias) = (outputType, outputScale, outputBias)
       func encoded(_ value: UInt8, _ color: Int) -> Float {
-        Self.encodedPixel(value, type: type, scale: Self.component(scale, color), bias: Self.component(bias, color))
+        Self.encodedPixel(
+          value, type: type, scale: Self.component(scale, color), bias: Self.component(bias, color))
       }
       padValues = (encoded(padding.red, 0), encoded(padding.green, 1), encoded(padding.blue, 2))
     } else {
@@ -209,7 +213,8 @@ public final class Preprocessor {
       throw .tensorMismatch("shape \(tensor.shape), expected \(outputShape)")
     }
     guard tensor.elementType == spec.elementType else {
-      throw .tensorMismatch("element type \(tensor.elementType.rawValue), expected \(spec.elementType.rawValue)")
+      throw .tensorMismatch(
+        "element type \(tensor.elementType.rawValue), expected \(spec.elementType.rawValue)")
     }
     guard tensor.layout == spec.layout else {
       throw .tensorMismatch("layout \(tensor.layout.rawValue), expected \(spec.layout.rawValue)")

@@ -80,7 +80,8 @@ final class SamplingTables {
       // each tap. Neither may leave the channel's samples (the last row of a plane may end the
       // buffer), so SIMD stops at the first block where neither fits.
       let validBytes =
-        layout.requirement(plane: channel.plane, width: geometry.frameWidth, height: geometry.frameHeight).rowBytes
+        layout.requirement(plane: channel.plane, width: geometry.frameWidth, height: geometry.frameHeight)
+        .rowBytes
         - channel.byteOffset
       let starts = windowStarts + index * 2 * maximumBlocks
       hiyari_preprocess_plan_windows(
@@ -89,7 +90,9 @@ final class SamplingTables {
       var safeBlocks = 0
       while safeBlocks < geometry.contentWidth / 8 {
         let columns = (8 * safeBlocks)..<(8 * safeBlocks + 8)
-        guard starts[2 * safeBlocks] >= 0 || columns.allSatisfy({ Int(offset1[$0]) + 4 <= validBytes }) else { break }
+        guard starts[2 * safeBlocks] >= 0 || columns.allSatisfy({ Int(offset1[$0]) + 4 <= validBytes }) else {
+          break
+        }
         safeBlocks += 1
       }
       vectorColumns = min(vectorColumns, 8 * safeBlocks)

@@ -41,7 +41,10 @@ public enum FormatNegotiation {
           size: sizePenalty(size, request), rate: ratePenalty,
           format: formatRank(format, request: request))
         if best == nil || score < best!.score {
-          best = (score, NegotiatedMode(fourCC: format.fourCC, width: size.width, height: size.height, interval: interval))
+          best = (
+            score,
+            NegotiatedMode(fourCC: format.fourCC, width: size.width, height: size.height, interval: interval)
+          )
         }
       }
     }

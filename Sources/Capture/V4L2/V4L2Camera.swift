@@ -40,17 +40,22 @@ public final class V4L2Camera: FrameSource {
   /// Opens `path`, negotiates the mode closest to `request` and starts streaming.
   public init(path: String, request: CameraRequest = CameraRequest()) throws(CaptureError) {
     guard (2...32).contains(request.bufferCount) else {
-      throw CaptureError(source: path, kind: .unsupportedFormat, reason: "buffer count must be 2...32, not \(request.bufferCount)")
+      throw CaptureError(
+        source: path, kind: .unsupportedFormat,
+        reason: "buffer count must be 2...32, not \(request.bufferCount)")
     }
     name = path
     self.request = request
     let device = try V4L2Device(path: path)
     let info = try device.describe()
     guard info.canCapture else {
-      throw CaptureError(source: path, kind: .notACaptureDevice, reason: "\(info.card) (\(info.driver)) is not a video capture device")
+      throw CaptureError(
+        source: path, kind: .notACaptureDevice,
+        reason: "\(info.card) (\(info.driver)) is not a video capture device")
     }
     guard info.canStream else {
-      throw CaptureError(source: path, kind: .notACaptureDevice, reason: "\(info.card) (\(info.driver)) cannot stream")
+      throw CaptureError(
+        source: path, kind: .notACaptureDevice, reason: "\(info.card) (\(info.driver)) cannot stream")
     }
     let mode: NegotiatedMode
     switch FormatNegotiation.choose(from: info.formats, for: request) {
@@ -83,9 +88,9 @@ public final class V4L2Camera: FrameSource {
         let frame = try captureNewest(device)
         consecutiveCorruptFrames = 0
         return frame
-      } catch where error.kind == .disconnected && request.reconnectTimeoutSeconds > 0 {
+      } catch  where error.kind == .disconnected && request.reconnectTimeoutSeconds > 0 {
         try reconnect(after: error)
-      } catch where error.kind == .invalidMedia && format == .mjpeg {
+      } catch  where error.kind == .invalidMedia && format == .mjpeg {
         // A damaged JPEG (a short USB transfer) costs one frame, not the stream.
         statistics.decodeErrors += 1
         consecutiveCorruptFrames += 1
@@ -117,12 +122,17 @@ public final class V4L2Camera: FrameSource {
     mode.height = Int(format.fmt.pix.height)
     self.format = confirmed
     bytesPerLine = Int(format.fmt.pix.bytesperline)
-    if bytesPerLine == 0 { bytesPerLine = mode.width * (confirmed == .yuyv || confirmed == .uyvy ? 2 : confirmed == .rgb24 || confirmed == .bgr24 ? 3 : 1) }
+    if bytesPerLine == 0 {
+      bytesPerLine =
+        mode.width
+        * (confirmed == .yuyv || confirmed == .uyvy ? 2 : confirmed == .rgb24 || confirmed == .bgr24 ? 3 : 1)
+    }
     if let interval = mode.interval {
       // Without an explicit interval some drivers (vivid among them) stay at a slow default.
       var parameters = v4l2_streamparm()
       parameters.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
-      parameters.parm.capture.timeperframe = v4l2_fract(numerator: interval.numerator, denominator: interval.denominator)
+      parameters.parm.capture.timeperframe = v4l2_fract(
+        numerator: interval.numerator, denominator: interval.denominator)
       if device.control(hiyari_vidioc_s_parm(), &parameters) == nil {
         let applied = parameters.parm.capture.timeperframe
         if applied.numerator > 0, applied.denominator > 0 {
@@ -135,7 +145,9 @@ public final class V4L2Camera: FrameSource {
     }
     try mapBuffers(device)
     var type = Int32(V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue)
-    if let code = device.control(hiyari_vidioc_streamon(), &type) { throw device.fail("VIDIOC_STREAMON", code) }
+    if let code = device.control(hiyari_vidioc_streamon(), &type) {
+      throw device.fail("VIDIOC_STREAMON", code)
+    }
   }
 
   private func mapBuffers(_ device: V4L2Device) throws(CaptureError) {
@@ -143,19 +155,29 @@ public final class V4L2Camera: FrameSource {
     requestBuffers.count = UInt32(request.bufferCount)
     requestBuffers.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
     requestBuffers.memory = V4L2_MEMORY_MMAP.rawValue
-    if let code = device.control(hiyari_vidioc_reqbufs(), &requestBuffers) { throw device.fail("VIDIOC_REQBUFS", code) }
+    if let code = device.control(hiyari_vidioc_reqbufs(), &requestBuffers) {
+      throw device.fail("VIDIOC_REQBUFS", code)
+    }
     guard requestBuffers.count >= 2 else {
-      throw CaptureError(source: name, kind: .systemError, reason: "driver granted \(requestBuffers.count) buffers; at least 2 are needed")
+      throw CaptureError(
+        source: name, kind: .systemError,
+        reason: "driver granted \(requestBuffers.count) buffers; at least 2 are needed")
     }
     for index in 0..<requestBuffers.count {
       var buffer = v4l2_buffer()
       buffer.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
       buffer.memory = V4L2_MEMORY_MMAP.rawValue
       buffer.index = index
-      if let code = device.control(hiyari_vidioc_querybuf(), &buffer) { throw device.fail("VIDIOC_QUERYBUF", code) }
-      let address = v4l2_mmap(nil, Int(buffer.length), PROT_READ | PROT_WRITE, MAP_SHARED, device.descriptor, Int64(buffer.m.offset))
+      if let code = device.control(hiyari_vidioc_querybuf(), &buffer) {
+        throw device.fail("VIDIOC_QUERYBUF", code)
+      }
+      let address = v4l2_mmap(
+        nil, Int(buffer.length), PROT_READ | PROT_WRITE, MAP_SHARED, device.descriptor, Int64(buffer.m.offset)
+      )
       guard let address, address != MAP_FAILED else {
-        throw CaptureError(source: name, kind: .systemError, reason: "mmap of buffer \(index) failed: \(V4L2Device.errorText(errno))")
+        throw CaptureError(
+          source: name, kind: .systemError,
+          reason: "mmap of buffer \(index) failed: \(V4L2Device.errorText(errno))")
       }
       buffers.append(UnsafeMutableRawBufferPointer(start: address, count: Int(buffer.length)))
       if let code = device.control(hiyari_vidioc_qbuf(), &buffer) { throw device.fail("VIDIOC_QBUF", code) }
@@ -203,10 +225,14 @@ public final class V4L2Camera: FrameSource {
       if ready < 0 && errno == EINTR { continue }
       if ready < 0 { throw device.fail("poll", errno) }
       if ready == 0 {
-        throw CaptureError(source: name, kind: .timedOut, reason: "no frame within \(request.frameTimeoutSeconds) s")
+        throw CaptureError(
+          source: name, kind: .timedOut, reason: "no frame within \(request.frameTimeoutSeconds) s")
       }
-      if descriptor.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 && descriptor.revents & Int16(POLLIN) == 0 {
-        throw CaptureError(source: name, kind: .disconnected, reason: "device reported an error while streaming (unplugged?)")
+      if descriptor.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0
+        && descriptor.revents & Int16(POLLIN) == 0
+      {
+        throw CaptureError(
+          source: name, kind: .disconnected, reason: "device reported an error while streaming (unplugged?)")
       }
       return
     }
@@ -219,12 +245,14 @@ public final class V4L2Camera: FrameSource {
     if let code = device.control(hiyari_vidioc_dqbuf(), &buffer) {
       if code == EAGAIN && !required { return nil }
       if code == EAGAIN {
-        throw CaptureError(source: name, kind: .timedOut, reason: "poll said readable but no buffer was ready")
+        throw CaptureError(
+          source: name, kind: .timedOut, reason: "poll said readable but no buffer was ready")
       }
       throw device.fail("VIDIOC_DQBUF", code)
     }
     guard Int(buffer.index) < buffers.count else {
-      throw CaptureError(source: name, kind: .systemError, reason: "driver returned unknown buffer \(buffer.index)")
+      throw CaptureError(
+        source: name, kind: .systemError, reason: "driver returned unknown buffer \(buffer.index)")
     }
     let sequence = Int64(buffer.sequence)
     if let last = lastDriverSequence, sequence > last + 1 {
@@ -251,13 +279,17 @@ public final class V4L2Camera: FrameSource {
       let decoded = try jpeg!.decode(UnsafeRawBufferPointer(rebasing: memory[0..<used]), into: frame)
       lastDeliveredSequence = sequence
       statistics.delivered += 1
-      frame.assign(format: decoded.format, width: decoded.width, height: decoded.height, timestampNanoseconds: timestamp, sequence: sequence, isFullRange: decoded.isFullRange)
+      frame.assign(
+        format: decoded.format, width: decoded.width, height: decoded.height, timestampNanoseconds: timestamp,
+        sequence: sequence, isFullRange: decoded.isFullRange)
       frame.encodedByteCount = used
       return frame
     }
     lastDeliveredSequence = sequence
     statistics.delivered += 1
-    frame.assign(format: format, width: mode.width, height: mode.height, timestampNanoseconds: timestamp, sequence: sequence)
+    frame.assign(
+      format: format, width: mode.width, height: mode.height, timestampNanoseconds: timestamp,
+      sequence: sequence)
     frame.encodedByteCount = 0
     let base = UnsafeRawPointer(memory.baseAddress!)
     let lumaBytes = bytesPerLine * mode.height
@@ -275,20 +307,26 @@ public final class V4L2Camera: FrameSource {
       frame.setPlanes(
         FramePlane(base: base, bytesPerRow: bytesPerLine, rows: mode.height),
         FramePlane(base: base + lumaBytes, bytesPerRow: chromaStride, rows: chromaRows),
-        FramePlane(base: base + lumaBytes + chromaStride * chromaRows, bytesPerRow: chromaStride, rows: chromaRows))
+        FramePlane(
+          base: base + lumaBytes + chromaStride * chromaRows, bytesPerRow: chromaStride, rows: chromaRows))
     case .yuv422p:
       let chromaStride = bytesPerLine / 2
       needed = lumaBytes + 2 * chromaStride * mode.height
       frame.setPlanes(
         FramePlane(base: base, bytesPerRow: bytesPerLine, rows: mode.height),
         FramePlane(base: base + lumaBytes, bytesPerRow: chromaStride, rows: mode.height),
-        FramePlane(base: base + lumaBytes + chromaStride * mode.height, bytesPerRow: chromaStride, rows: mode.height))
+        FramePlane(
+          base: base + lumaBytes + chromaStride * mode.height, bytesPerRow: chromaStride, rows: mode.height))
     default:
       needed = lumaBytes
       frame.setPlanes(FramePlane(base: base, bytesPerRow: bytesPerLine, rows: mode.height))
     }
     guard needed <= memory.count else {
-      throw CaptureError(source: name, kind: .systemError, reason: "driver buffer of \(memory.count) bytes is smaller than a \(mode.width)x\(mode.height) \(format) frame")
+      throw CaptureError(
+        source: name, kind: .systemError,
+        reason:
+          "driver buffer of \(memory.count) bytes is smaller than a \(mode.width)x\(mode.height) \(format) frame"
+      )
     }
     return frame
   }
@@ -329,6 +367,8 @@ public final class V4L2Camera: FrameSource {
     }
     throw CaptureError(
       source: name, kind: .disconnected,
-      reason: "lost (\(failure.reason)) and not back within \(request.reconnectTimeoutSeconds) s (last attempt: \(lastError.reason))")
+      reason:
+        "lost (\(failure.reason)) and not back within \(request.reconnectTimeoutSeconds) s (last attempt: \(lastError.reason))"
+    )
   }
 }

@@ -108,12 +108,17 @@ final class V4L2Device {
       if size.type == V4L2_FRMSIZE_TYPE_DISCRETE.rawValue {
         let width = Int(size.discrete.width)
         let height = Int(size.discrete.height)
-        sizes.append(FrameSizeDescription(width: width, height: height, intervals: enumerateIntervals(fourCC, width, height)))
+        sizes.append(
+          FrameSizeDescription(
+            width: width, height: height, intervals: enumerateIntervals(fourCC, width, height)))
       } else {
         // Stepwise or continuous: offer the common sizes that fit the range, plus its ends.
         let range = size.stepwise
         let common = [(320, 240), (640, 360), (640, 480), (1280, 720), (1920, 1080)]
-        let candidates = [(Int(range.min_width), Int(range.min_height))] + common + [(Int(range.max_width), Int(range.max_height))]
+        let candidates =
+          [(Int(range.min_width), Int(range.min_height))] + common + [
+            (Int(range.max_width), Int(range.max_height))
+          ]
         for (width, height) in candidates
         where width >= range.min_width && width <= range.max_width && height >= range.min_height
           && height <= range.max_height
@@ -121,7 +126,9 @@ final class V4L2Device {
           && (range.step_height <= 1 || (height - Int(range.min_height)) % Int(range.step_height) == 0)
           && !sizes.contains(where: { $0.width == width && $0.height == height })
         {
-          sizes.append(FrameSizeDescription(width: width, height: height, intervals: enumerateIntervals(fourCC, width, height)))
+          sizes.append(
+            FrameSizeDescription(
+              width: width, height: height, intervals: enumerateIntervals(fourCC, width, height)))
         }
         break
       }
@@ -139,7 +146,8 @@ final class V4L2Device {
       interval.height = UInt32(height)
       guard control(hiyari_vidioc_enum_frameintervals(), &interval) == nil else { break }
       if interval.type == V4L2_FRMIVAL_TYPE_DISCRETE.rawValue {
-        intervals.append(FrameInterval(numerator: interval.discrete.numerator, denominator: interval.discrete.denominator))
+        intervals.append(
+          FrameInterval(numerator: interval.discrete.numerator, denominator: interval.discrete.denominator))
       } else {
         // A range: its fastest and slowest ends are what negotiation needs.
         let range = interval.stepwise

@@ -50,10 +50,12 @@ public struct ModelBundle: Sendable {
     let names = graph.constants.keys.sorted()
     let weights = SafeTensors.encode(names.map { ($0, graph.constants[$0]!) })
     let document = Document(
-      format: formatName, version: formatVersion, inputs: graph.inputs, outputs: graph.outputs, nodes: graph.nodes,
+      format: formatName, version: formatVersion, inputs: graph.inputs, outputs: graph.outputs,
+      nodes: graph.nodes,
       constants: names.map {
         let tensor = graph.constants[$0]!
-        return ConstantReference(name: $0, elementType: tensor.elementType, shape: tensor.shape, quantization: tensor.quantization)
+        return ConstantReference(
+          name: $0, elementType: tensor.elementType, shape: tensor.shape, quantization: tensor.quantization)
       },
       metadata: graph.metadata, weightsSHA256: SHA256.hash(weights))
     let encoder = JSONEncoder()
@@ -90,7 +92,9 @@ public struct ModelBundle: Sendable {
       throw GraphError("\(graphPath): format is \(document.format), not \(ModelBundle.formatName)")
     }
     guard document.version == ModelBundle.formatVersion else {
-      throw GraphError("\(graphPath): format version \(document.version) is not supported (this build reads \(ModelBundle.formatVersion))")
+      throw GraphError(
+        "\(graphPath): format version \(document.version) is not supported (this build reads \(ModelBundle.formatVersion))"
+      )
     }
     var hasher = SHA256()
     hasher.update(UnsafeRawBufferPointer(json.bytes))
@@ -100,9 +104,11 @@ public struct ModelBundle: Sendable {
     var weightsHasher = SHA256()
     weightsHasher.update(UnsafeRawBufferPointer(weights.bytes))
     guard SHA256.hex(weightsHasher.finalize()) == document.weightsSHA256 else {
-      throw GraphError("\(weightsPath): content does not match the SHA-256 recorded in \(ModelBundle.graphFile)")
+      throw GraphError(
+        "\(weightsPath): content does not match the SHA-256 recorded in \(ModelBundle.graphFile)")
     }
-    let (entries, _, dataStart) = try SafeTensors.entries(in: UnsafeRawBufferPointer(weights.bytes), source: weightsPath)
+    let (entries, _, dataStart) = try SafeTensors.entries(
+      in: UnsafeRawBufferPointer(weights.bytes), source: weightsPath)
     let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     var constants: [String: Tensor] = [:]
     for reference in document.constants {
@@ -110,7 +116,9 @@ public struct ModelBundle: Sendable {
         throw GraphError("\(weightsPath): constant \(reference.name) is missing")
       }
       guard entry.elementType == reference.elementType, entry.shape == reference.shape else {
-        throw GraphError("\(weightsPath): constant \(reference.name) is \(entry.elementType) \(entry.shape), the graph says \(reference.elementType) \(reference.shape)")
+        throw GraphError(
+          "\(weightsPath): constant \(reference.name) is \(entry.elementType) \(entry.shape), the graph says \(reference.elementType) \(reference.shape)"
+        )
       }
       if let quantization = reference.quantization {
         try ModelBundle.check(quantization, of: reference)
@@ -130,12 +138,15 @@ public struct ModelBundle: Sendable {
 
   static func check(_ quantization: Quantization, of reference: ConstantReference) throws(GraphError) {
     let count = quantization.scales.count
-    guard count >= 1, count == quantization.zeroPoints.count, quantization.scales.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+    guard count >= 1, count == quantization.zeroPoints.count,
+      quantization.scales.allSatisfy({ $0.isFinite && $0 > 0 })
+    else {
       throw GraphError("constant \(reference.name) has invalid quantization parameters")
     }
     if let axis = quantization.axis {
       guard axis >= 0, axis < reference.shape.count, reference.shape[axis] == count else {
-        throw GraphError("constant \(reference.name) has \(count) scales for axis \(axis) of shape \(reference.shape)")
+        throw GraphError(
+          "constant \(reference.name) has \(count) scales for axis \(axis) of shape \(reference.shape)")
       }
     } else if count != 1 {
       throw GraphError("constant \(reference.name) has \(count) scales but no axis")
@@ -145,7 +156,8 @@ public struct ModelBundle: Sendable {
   static func describe(_ error: any Error) -> String {
     if let decoding = error as? DecodingError {
       switch decoding {
-      case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context), .valueNotFound(_, let context):
+      case .dataCorrupted(let context), .keyNotFound(_, let context), .typeMismatch(_, let context),
+        .valueNotFound(_, let context):
         let path = context.codingPath.map(\.stringValue).joined(separator: ".")
         return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
       @unknown default: return "undecodable"

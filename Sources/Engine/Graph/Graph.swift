@@ -44,7 +44,8 @@ public struct Graph: Sendable {
     for (index, node) in nodes.enumerated() {
       for output in node.outputs where !output.isEmpty {
         if let previous = producer.updateValue(index, forKey: output) {
-          let other = previous >= 0 ? "node \(nodes[previous].name)" : previous == -1 ? "a graph input" : "a constant"
+          let other =
+            previous >= 0 ? "node \(nodes[previous].name)" : previous == -1 ? "a graph input" : "a constant"
           throw GraphError("tensor \(output) is produced by both node \(node.name) and \(other)")
         }
       }

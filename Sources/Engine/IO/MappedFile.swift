@@ -13,14 +13,18 @@ public final class MappedFile: @unchecked Sendable {
   public init(path: String, maximumBytes: Int = 1 << 32) throws(GraphError) {
     self.path = path
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw GraphError("\(path): cannot open: \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw GraphError("\(path): cannot open: \(String(cString: strerror(errno)))")
+    }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
       throw GraphError("\(path): not a regular file")
     }
     let size = Int(status.st_size)
-    guard size <= maximumBytes else { throw GraphError("\(path): \(size) bytes exceeds the \(maximumBytes)-byte limit") }
+    guard size <= maximumBytes else {
+      throw GraphError("\(path): \(size) bytes exceeds the \(maximumBytes)-byte limit")
+    }
     if size == 0 {
       bytes = UnsafeMutableRawBufferPointer(start: nil, count: 0)
       return

@@ -40,14 +40,19 @@ public enum SafeTensors {
   }
 
   /// Serialises named tensors (and string metadata) into safetensors bytes.
-  public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) -> [UInt8] {
-    let ordered = tensors.sorted { ($1.tensor.elementType.byteCount, $0.name) < ($0.tensor.elementType.byteCount, $1.name) }
+  public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:])
+    -> [UInt8]
+  {
+    let ordered = tensors.sorted {
+      ($1.tensor.elementType.byteCount, $0.name) < ($0.tensor.elementType.byteCount, $1.name)
+    }
     var entries: [String] = []
     var offset = 0
     for (name, tensor) in ordered {
       let shape = tensor.shape.map(String.init).joined(separator: ",")
       entries.append(
-        "\(jsonString(name)):{\"dtype\":\"\(dtypeName(tensor.elementType))\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + tensor.byteCount)]}")
+        "\(jsonString(name)):{\"dtype\":\"\(dtypeName(tensor.elementType))\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(offset + tensor.byteCount)]}"
+      )
       offset += tensor.byteCount
     }
     if !metadata.isEmpty {
@@ -59,7 +64,9 @@ public enum SafeTensors {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(8 + header.count + offset)
     let length = UInt64(header.count)
-    for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: length >> UInt64(shift))) }
+    for shift in stride(from: 0, to: 64, by: 8) {
+      bytes.append(UInt8(truncatingIfNeeded: length >> UInt64(shift)))
+    }
     bytes += header
     for (_, tensor) in ordered { bytes += tensor.bytes }
     return bytes
@@ -67,12 +74,15 @@ public enum SafeTensors {
 
   /// Parses and validates the header of `file`: every range lies inside the data, matches its
   /// dtype and shape, and no two ranges overlap.
-  public static func entries(in file: UnsafeRawBufferPointer, source: String) throws(GraphError) -> (entries: [Entry], metadata: [String: String], dataStart: Int) {
+  public static func entries(in file: UnsafeRawBufferPointer, source: String) throws(GraphError) -> (
+    entries: [Entry], metadata: [String: String], dataStart: Int
+  ) {
     guard file.count >= 8 else { throw GraphError("\(source): too short for a safetensors file") }
     var headerLength = 0
     for index in 0..<8 { headerLength |= Int(file[index]) << (8 * index) }
     guard headerLength >= 2, headerLength <= maximumHeaderBytes, headerLength <= file.count - 8 else {
-      throw GraphError("\(source): safetensors header length \(headerLength) does not fit the \(file.count)-byte file")
+      throw GraphError(
+        "\(source): safetensors header length \(headerLength) does not fit the \(file.count)-byte file")
     }
     let header = Data(UnsafeRawBufferPointer(rebasing: file[8..<(8 + headerLength)]))
     let decoded: [String: HeaderValue]
@@ -81,7 +91,9 @@ public enum SafeTensors {
     } catch {
       throw GraphError("\(source): safetensors header is not valid JSON of the expected shape")
     }
-    guard decoded.count <= maximumTensors + 1 else { throw GraphError("\(source): more than \(maximumTensors) tensors") }
+    guard decoded.count <= maximumTensors + 1 else {
+      throw GraphError("\(source): more than \(maximumTensors) tensors")
+    }
     let dataStart = 8 + headerLength
     let dataBytes = file.count - dataStart
     var metadata: [String: String] = [:]
@@ -89,28 +101,37 @@ public enum SafeTensors {
     for (name, value) in decoded {
       switch value {
       case .metadata(let values):
-        guard name == "__metadata__" else { throw GraphError("\(source): \(name) is not a tensor description") }
+        guard name == "__metadata__" else {
+          throw GraphError("\(source): \(name) is not a tensor description")
+        }
         metadata = values
       case .tensor(let dtype, let shape, let offsets):
-        guard let type = elementType(dtype) else { throw GraphError("\(source): tensor \(name) has unsupported dtype \(dtype)") }
+        guard let type = elementType(dtype) else {
+          throw GraphError("\(source): tensor \(name) has unsupported dtype \(dtype)")
+        }
         guard shape.count <= Graph.maximumRank, shape.allSatisfy({ $0 >= 0 }), offsets.count == 2 else {
           throw GraphError("\(source): tensor \(name) has an invalid shape or offsets")
         }
         var elements = 1
         for dimension in shape {
           let (product, overflow) = elements.multipliedReportingOverflow(by: dimension)
-          guard !overflow, product <= Tensor.maximumByteCount else { throw GraphError("\(source): tensor \(name) shape \(shape) is too large") }
+          guard !overflow, product <= Tensor.maximumByteCount else {
+            throw GraphError("\(source): tensor \(name) shape \(shape) is too large")
+          }
           elements = product
         }
         let (begin, end) = (offsets[0], offsets[1])
         guard begin >= 0, begin <= end, end <= dataBytes, end - begin == elements * type.byteCount else {
-          throw GraphError("\(source): tensor \(name) byte range \(begin)..<\(end) does not match \(dtype) \(shape) within \(dataBytes) data bytes")
+          throw GraphError(
+            "\(source): tensor \(name) byte range \(begin)..<\(end) does not match \(dtype) \(shape) within \(dataBytes) data bytes"
+          )
         }
         entries.append(Entry(name: name, elementType: type, shape: shape, range: begin..<end))
       }
     }
     let sorted = entries.sorted { $0.range.lowerBound < $1.range.lowerBound }
-    for (previous, next) in zip(sorted, sorted.dropFirst()) where next.range.lowerBound < previous.range.upperBound {
+    for (previous, next) in zip(sorted, sorted.dropFirst())
+    where next.range.lowerBound < previous.range.upperBound {
       throw GraphError("\(source): tensors \(previous.name) and \(next.name) overlap")
     }
     return (sorted, metadata, dataStart)
@@ -126,7 +147,8 @@ public enum SafeTensors {
     init(from decoder: any Decoder) throws {
       if let container = try? decoder.container(keyedBy: Keys.self), container.contains(.dtype) {
         self = .tensor(
-          dtype: try container.decode(String.self, forKey: .dtype), shape: try container.decode([Int].self, forKey: .shape),
+          dtype: try container.decode(String.self, forKey: .dtype),
+          shape: try container.decode([Int].self, forKey: .shape),
           offsets: try container.decode([Int].self, forKey: .data_offsets))
       } else {
         self = .metadata(try decoder.singleValueContainer().decode([String: String].self))

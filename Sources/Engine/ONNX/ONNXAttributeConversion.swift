@@ -5,9 +5,12 @@
 /// which becomes a scalar `.int` or `.float` attribute. Sub-graphs (If, Loop, Scan), lists of
 /// strings, tensors or types, and references to function attributes are refused by name.
 enum ONNXAttributeConversion {
-  static func convert(_ attribute: Onnx_AttributeProto, node: String, op: String) throws(GraphError) -> Attribute {
+  static func convert(_ attribute: Onnx_AttributeProto, node: String, op: String) throws(GraphError)
+    -> Attribute
+  {
     func refuse(_ what: String) -> GraphError {
-      GraphError("attribute \(attribute.name) of node \(node) (\(op)) is \(what), which Hiyari does not import")
+      GraphError(
+        "attribute \(attribute.name) of node \(node) (\(op)) is \(what), which Hiyari does not import")
     }
     if attribute.hasRefAttrName {
       throw refuse("a reference to a function attribute (\(attribute.refAttrName))")
@@ -19,7 +22,9 @@ enum ONNXAttributeConversion {
     case .floats: return .floats(attribute.floats)
     case .string: return .string(String(decoding: attribute.s, as: UTF8.self))
     case .tensor:
-      guard case .tensor(let tensor) = try ONNXTensorConversion.convert(attribute.t, name: "\(node).\(attribute.name)"),
+      guard
+        case .tensor(let tensor) = try ONNXTensorConversion.convert(
+          attribute.t, name: "\(node).\(attribute.name)"),
         tensor.elementCount == 1
       else {
         throw refuse("a tensor (only Constant's value and one-element tensors are imported)")

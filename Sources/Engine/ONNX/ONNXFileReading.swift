@@ -6,7 +6,9 @@
 enum ONNXFileReading {
   static func read(_ path: String, limit: Int) throws(GraphError) -> [UInt8] {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw GraphError("cannot open \(path): \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw GraphError("cannot open \(path): \(String(cString: strerror(errno)))")
+    }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else {
@@ -25,7 +27,9 @@ enum ONNXFileReading {
       }
       if count < 0 && errno == EINTR { continue }
       guard count > 0 else {
-        throw GraphError(count == 0 ? "\(path) shrank while it was read" : "cannot read \(path): \(String(cString: strerror(errno)))")
+        throw GraphError(
+          count == 0
+            ? "\(path) shrank while it was read" : "cannot read \(path): \(String(cString: strerror(errno)))")
       }
       offset += count
     }

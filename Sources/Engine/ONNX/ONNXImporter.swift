@@ -36,7 +36,9 @@ public enum ONNXImporter {
   /// Parses the bytes of a .onnx file.
   public static func decode(_ bytes: [UInt8]) throws(GraphError) -> Onnx_ModelProto {
     guard bytes.count <= maximumModelBytes else {
-      throw GraphError("the model is \(bytes.count) bytes; ONNX models larger than \(maximumModelBytes) bytes (2 GiB) are refused")
+      throw GraphError(
+        "the model is \(bytes.count) bytes; ONNX models larger than \(maximumModelBytes) bytes (2 GiB) are refused"
+      )
     }
     let model: Onnx_ModelProto
     do {
@@ -50,10 +52,12 @@ public enum ONNXImporter {
 
   /// Translates a parsed model into a validated graph and applies the rewrites of `options`.
   public static func importModel(
-    _ model: Onnx_ModelProto, inputShapes: [String: [Int]] = [:], options: ONNXImportOptions = ONNXImportOptions()
+    _ model: Onnx_ModelProto, inputShapes: [String: [Int]] = [:],
+    options: ONNXImportOptions = ONNXImportOptions()
   ) throws(GraphError) -> Graph {
     let opset = try ONNXOpsetPolicy.opset(of: model)
-    let translation = try translate(model, opset: opset, inputShapes: inputShapes, constantInputs: options.constantInputs)
+    let translation = try translate(
+      model, opset: opset, inputShapes: inputShapes, constantInputs: options.constantInputs)
     var graph = translation.graph
     if options.removeIdentities {
       IdentityRemoval.apply(&graph, bools: translation.bools)
@@ -111,13 +115,16 @@ public enum ONNXImporter {
       }
     }
     for initializer in source.initializer {
-      try add(ONNXTensorConversion.convert(initializer, name: initializer.name), initializer.name, what: "initializer")
+      try add(
+        ONNXTensorConversion.convert(initializer, name: initializer.name), initializer.name,
+        what: "initializer")
     }
     for sparse in source.sparseInitializer {
       try add(.unsupported(reason: "a sparse tensor", bools: nil), sparse.values.name, what: "initializer")
     }
     let inputs = try graphInputs(
-      source, initializers: Set(constants.keys).union(unsupported.keys), inputShapes: inputShapes, bound: constantInputs)
+      source, initializers: Set(constants.keys).union(unsupported.keys), inputShapes: inputShapes,
+      bound: constantInputs)
     for (name, value) in constantInputs { constants[name] = value }
     var nodes: [Node] = []
     nodes.reserveCapacity(source.node.count)
@@ -125,7 +132,8 @@ public enum ONNXImporter {
     for (index, proto) in source.node.enumerated() {
       let defaultDomain = ONNXOpsetPolicy.isDefaultDomain(proto.domain)
       let op = defaultDomain ? proto.opType : "\(proto.domain).\(proto.opType)"
-      let name = GraphRewriting.freshName(proto.name.isEmpty ? "\(proto.opType)_\(index)" : proto.name, taken: &nodeNames)
+      let name = GraphRewriting.freshName(
+        proto.name.isEmpty ? "\(proto.opType)_\(index)" : proto.name, taken: &nodeNames)
       if defaultDomain && proto.opType == "Constant" {
         guard proto.output.count == 1, !proto.output[0].isEmpty else {
           throw GraphError("node \(name) (Constant) must have exactly one output")
@@ -137,7 +145,8 @@ public enum ONNXImporter {
       for attribute in proto.attribute {
         attributes[attribute.name] = try ONNXAttributeConversion.convert(attribute, node: name, op: op)
       }
-      nodes.append(Node(name: name, op: op, inputs: proto.input, outputs: proto.output, attributes: attributes))
+      nodes.append(
+        Node(name: name, op: op, inputs: proto.input, outputs: proto.output, attributes: attributes))
     }
     var metadata: [String: String] = [:]
     for entry in model.metadataProps { metadata[entry.key] = entry.value }
@@ -154,7 +163,8 @@ public enum ONNXImporter {
     var placeholders = constants
     for name in unsupported.keys { placeholders[name] = try GraphRewriting.floatTensor([], shape: [0]) }
     var graph = try Graph(
-      inputs: inputs, outputs: source.output.map(\.name), nodes: nodes, constants: placeholders, metadata: metadata
+      inputs: inputs, outputs: source.output.map(\.name), nodes: nodes, constants: placeholders,
+      metadata: metadata
     ).validated()
     graph.constants = constants
     return Translation(graph: graph, unsupported: unsupported, bools: bools)
@@ -164,17 +174,20 @@ public enum ONNXImporter {
   /// Inputs in `bound` are given values by the caller and become constants: they are checked
   /// against the declaration and left out of the result.
   static func graphInputs(
-    _ source: Onnx_GraphProto, initializers: Set<String>, inputShapes: [String: [Int]], bound: [String: Tensor] = [:]
+    _ source: Onnx_GraphProto, initializers: Set<String>, inputShapes: [String: [Int]],
+    bound: [String: Tensor] = [:]
   ) throws(GraphError) -> [TensorInfo] {
     let declared = source.input.filter { !initializers.contains($0.name) }
     let names = Set(declared.map(\.name))
     for name in inputShapes.keys.sorted() where !names.contains(name) {
       throw GraphError(
-        "a shape was given for \(name), which is not an input of the model (inputs: \(declared.map(\.name).joined(separator: ", ")))")
+        "a shape was given for \(name), which is not an input of the model (inputs: \(declared.map(\.name).joined(separator: ", ")))"
+      )
     }
     for name in bound.keys.sorted() where !names.contains(name) {
       throw GraphError(
-        "a constant was given for \(name), which is not an input of the model (inputs: \(declared.map(\.name).joined(separator: ", ")))")
+        "a constant was given for \(name), which is not an input of the model (inputs: \(declared.map(\.name).joined(separator: ", ")))"
+      )
     }
     var inputs: [TensorInfo] = []
     for value in declared {
@@ -183,11 +196,14 @@ public enum ONNXImporter {
         throw GraphError("input \(name) is not a tensor (sequences, maps and optionals are not supported)")
       }
       guard let elementType = ONNXDataType.activationType(type.elemType) else {
-        throw GraphError("input \(name) has element type \(ONNXDataType.name(type.elemType)), which the engine does not support")
+        throw GraphError(
+          "input \(name) has element type \(ONNXDataType.name(type.elemType)), which the engine does not support"
+        )
       }
       let declaredDims = type.hasShape ? type.shape.dim.map(\.value) : nil
       if let value = bound[name] {
-        let conflicts = value.elementType != elementType
+        let conflicts =
+          value.elementType != elementType
           || declaredDims.map { dims in
             dims.count != value.shape.count
               || zip(dims, value.shape).contains { dimension, size in
@@ -197,7 +213,8 @@ public enum ONNXImporter {
           } ?? false
         if conflicts {
           throw GraphError(
-            "the constant given for input \(name) is \(value.elementType) \(value.shape), which the input's declaration does not allow")
+            "the constant given for input \(name) is \(value.elementType) \(value.shape), which the input's declaration does not allow"
+          )
         }
         continue
       }
@@ -205,11 +222,15 @@ public enum ONNXImporter {
       if let given = inputShapes[name] {
         if let declaredDims {
           guard given.count == declaredDims.count else {
-            throw GraphError("the shape \(given) given for input \(name) has rank \(given.count); the model declares rank \(declaredDims.count)")
+            throw GraphError(
+              "the shape \(given) given for input \(name) has rank \(given.count); the model declares rank \(declaredDims.count)"
+            )
           }
           for (axis, dimension) in declaredDims.enumerated() {
             if case .dimValue(let fixed)? = dimension, fixed > 0, Int64(given[axis]) != fixed {
-              throw GraphError("the shape \(given) given for input \(name) conflicts with the model's dimension \(axis), which is \(fixed)")
+              throw GraphError(
+                "the shape \(given) given for input \(name) conflicts with the model's dimension \(axis), which is \(fixed)"
+              )
             }
           }
         }
@@ -225,17 +246,24 @@ public enum ONNXImporter {
             dims.append(Int(value))
           case .dimParam(let parameter)?:
             throw GraphError(
-              "input \(name) has a dynamic shape (dimension \(dims.count) is \"\(parameter)\"); pass its concrete shape in inputShapes")
+              "input \(name) has a dynamic shape (dimension \(dims.count) is \"\(parameter)\"); pass its concrete shape in inputShapes"
+            )
           case .dimValue(let value)?:
-            throw GraphError("input \(name) has dimension \(dims.count) of size \(value); the engine needs every dimension to be at least 1")
+            throw GraphError(
+              "input \(name) has dimension \(dims.count) of size \(value); the engine needs every dimension to be at least 1"
+            )
           case nil:
-            throw GraphError("input \(name) has a dynamic shape (dimension \(dims.count) is unknown); pass its concrete shape in inputShapes")
+            throw GraphError(
+              "input \(name) has a dynamic shape (dimension \(dims.count) is unknown); pass its concrete shape in inputShapes"
+            )
           }
         }
         shape = dims
       }
       guard shape.count <= Graph.maximumRank, shape.allSatisfy({ $0 > 0 && $0 <= Int(Int32.max) }) else {
-        throw GraphError("input \(name) has shape \(shape); the engine needs rank at most \(Graph.maximumRank) and every dimension at least 1")
+        throw GraphError(
+          "input \(name) has shape \(shape); the engine needs rank at most \(Graph.maximumRank) and every dimension at least 1"
+        )
       }
       _ = try ONNXTensorConversion.elementCount(shape.map { Int64($0) }, name: name)
       inputs.append(TensorInfo(name: name, elementType: elementType, shape: shape))
@@ -259,7 +287,9 @@ public enum ONNXImporter {
     case "value_int":
       return .tensor(try GraphRewriting.intTensor([Int(ONNXDataType.saturate(attribute.i))], shape: []))
     case "value_ints":
-      return .tensor(try GraphRewriting.intTensor(attribute.ints.map { Int(ONNXDataType.saturate($0)) }, shape: [attribute.ints.count]))
+      return .tensor(
+        try GraphRewriting.intTensor(
+          attribute.ints.map { Int(ONNXDataType.saturate($0)) }, shape: [attribute.ints.count]))
     case "value_string", "value_strings":
       return .unsupported(reason: "a string tensor", bools: nil)
     case "sparse_value":
@@ -275,7 +305,8 @@ public enum ONNXImporter {
     for node in graph.nodes {
       for input in node.inputs where !input.isEmpty {
         if let reason = unsupported[input] {
-          throw GraphError("node \(node.name) (\(node.op)) reads \(input), \(reason), which the engine does not support")
+          throw GraphError(
+            "node \(node.name) (\(node.op)) reads \(input), \(reason), which the engine does not support")
         }
       }
     }

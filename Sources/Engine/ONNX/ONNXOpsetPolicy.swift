@@ -44,12 +44,14 @@ enum ONNXOpsetPolicy {
           guard let added = change.addedAttributes else {
             throw GraphError(
               "the model uses ONNX opset \(opset), at which \(node.opType) is defined by its version \(change.version), "
-                + "introduced or changed after opset \(baseOpset) (the newest Hiyari imports as is): export it at opset \(baseOpset) or lower")
+                + "introduced or changed after opset \(baseOpset) (the newest Hiyari imports as is): export it at opset \(baseOpset) or lower"
+            )
           }
           if let used = node.attribute.first(where: { added.contains($0.name) }) {
             throw GraphError(
               "node \(node.name) (\(node.opType)) sets \(used.name), which version \(change.version) of \(node.opType) added after opset "
-                + "\(baseOpset) (the newest Hiyari imports as is): export the model at opset \(baseOpset) or lower")
+                + "\(baseOpset) (the newest Hiyari imports as is): export the model at opset \(baseOpset) or lower"
+            )
           }
         }
       }

@@ -25,7 +25,9 @@ enum ONNXTensorConversion {
       }
       let (product, overflow) = count.multipliedReportingOverflow(by: Int(dimension))
       guard !overflow, product <= Tensor.maximumByteCount else {
-        throw GraphError("tensor \(name) has shape \(dims), whose size exceeds the engine's limit of \(Tensor.maximumByteCount) bytes")
+        throw GraphError(
+          "tensor \(name) has shape \(dims), whose size exceeds the engine's limit of \(Tensor.maximumByteCount) bytes"
+        )
       }
       count = product
     }
@@ -73,47 +75,77 @@ enum ONNXTensorConversion {
     }
     switch type {
     case ONNXDataType.float:
-      try fill(tensor, Float.self, raw: raw, typed: proto.floatData, name: name, count: count) { (bits: UInt32) in
+      try fill(tensor, Float.self, raw: raw, typed: proto.floatData, name: name, count: count) {
+        (bits: UInt32) in
         Float(bitPattern: bits)
-      } convert: { $0 }
+      } convert: {
+        $0
+      }
     case ONNXDataType.double:
-      try fill(tensor, Float.self, raw: raw, typed: proto.doubleData, name: name, count: count) { (bits: UInt64) in
+      try fill(tensor, Float.self, raw: raw, typed: proto.doubleData, name: name, count: count) {
+        (bits: UInt64) in
         Double(bitPattern: bits)
-      } convert: { Float($0) }
+      } convert: {
+        Float($0)
+      }
     case ONNXDataType.float16:
-      try fill(tensor, Float.self, raw: raw, typed: proto.int32Data, name: name, count: count) { (bits: UInt16) in
+      try fill(tensor, Float.self, raw: raw, typed: proto.int32Data, name: name, count: count) {
+        (bits: UInt16) in
         Int32(bits)
-      } convert: { ONNXDataType.halfToFloat(UInt16(truncatingIfNeeded: $0)) }
+      } convert: {
+        ONNXDataType.halfToFloat(UInt16(truncatingIfNeeded: $0))
+      }
     case ONNXDataType.bfloat16:
-      try fill(tensor, Float.self, raw: raw, typed: proto.int32Data, name: name, count: count) { (bits: UInt16) in
+      try fill(tensor, Float.self, raw: raw, typed: proto.int32Data, name: name, count: count) {
+        (bits: UInt16) in
         Int32(bits)
-      } convert: { ONNXDataType.bfloat16ToFloat(UInt16(truncatingIfNeeded: $0)) }
+      } convert: {
+        ONNXDataType.bfloat16ToFloat(UInt16(truncatingIfNeeded: $0))
+      }
     case ONNXDataType.int32:
-      try fill(tensor, Int32.self, raw: raw, typed: proto.int32Data, name: name, count: count) { (bits: UInt32) in
+      try fill(tensor, Int32.self, raw: raw, typed: proto.int32Data, name: name, count: count) {
+        (bits: UInt32) in
         Int32(bitPattern: bits)
-      } convert: { $0 }
+      } convert: {
+        $0
+      }
     case ONNXDataType.int64:
-      try fill(tensor, Int32.self, raw: raw, typed: proto.int64Data, name: name, count: count) { (bits: UInt64) in
+      try fill(tensor, Int32.self, raw: raw, typed: proto.int64Data, name: name, count: count) {
+        (bits: UInt64) in
         Int64(bitPattern: bits)
-      } convert: { ONNXDataType.saturate($0) }
+      } convert: {
+        ONNXDataType.saturate($0)
+      }
     case ONNXDataType.int16:
-      try fill(tensor, Int32.self, raw: raw, typed: proto.int32Data, name: name, count: count) { (bits: UInt16) in
+      try fill(tensor, Int32.self, raw: raw, typed: proto.int32Data, name: name, count: count) {
+        (bits: UInt16) in
         Int32(Int16(bitPattern: bits))
-      } convert: { Int32(Int16(truncatingIfNeeded: $0)) }
+      } convert: {
+        Int32(Int16(truncatingIfNeeded: $0))
+      }
     case ONNXDataType.uint16:
-      try fill(tensor, Int32.self, raw: raw, typed: proto.int32Data, name: name, count: count) { (bits: UInt16) in
+      try fill(tensor, Int32.self, raw: raw, typed: proto.int32Data, name: name, count: count) {
+        (bits: UInt16) in
         Int32(bits)
-      } convert: { Int32(UInt16(truncatingIfNeeded: $0)) }
+      } convert: {
+        Int32(UInt16(truncatingIfNeeded: $0))
+      }
     case ONNXDataType.int8:
       try checkByteRange(proto, raw: raw, name: name, range: -128...127)
-      try fill(tensor, Int8.self, raw: raw, typed: proto.int32Data, name: name, count: count) { (bits: UInt8) in
+      try fill(tensor, Int8.self, raw: raw, typed: proto.int32Data, name: name, count: count) {
+        (bits: UInt8) in
         Int32(Int8(bitPattern: bits))
-      } convert: { Int8(truncatingIfNeeded: $0) }
+      } convert: {
+        Int8(truncatingIfNeeded: $0)
+      }
     case ONNXDataType.uint8:
       try checkByteRange(proto, raw: raw, name: name, range: 0...255)
-      try fill(tensor, UInt8.self, raw: raw, typed: proto.int32Data, name: name, count: count) { (bits: UInt8) in
+      try fill(tensor, UInt8.self, raw: raw, typed: proto.int32Data, name: name, count: count) {
+        (bits: UInt8) in
         Int32(bits)
-      } convert: { UInt8(truncatingIfNeeded: $0) }
+      } convert: {
+        UInt8(truncatingIfNeeded: $0)
+      }
     default:
       preconditionFailure("engineType and this switch disagree on \(type)")
     }
@@ -121,14 +153,17 @@ enum ONNXTensorConversion {
   }
 
   /// The raw_data bytes when the tensor uses raw_data, checked against the shape.
-  private static func rawData(_ proto: Onnx_TensorProto, name: String, count: Int) throws(GraphError) -> [UInt8]? {
+  private static func rawData(_ proto: Onnx_TensorProto, name: String, count: Int) throws(GraphError)
+    -> [UInt8]?
+  {
     guard proto.hasRawData else { return nil }
     let size = ONNXDataType.rawByteCount(proto.dataType)!
     let (expected, overflow) = count.multipliedReportingOverflow(by: size)
     let actual = proto.rawData.count
     guard !overflow, actual == expected else {
       throw GraphError(
-        "tensor \(name) has \(actual) bytes of raw_data; its shape \(proto.dims) of \(ONNXDataType.name(proto.dataType)) needs \(overflow ? "more than \(Int.max)" : "\(expected)")")
+        "tensor \(name) has \(actual) bytes of raw_data; its shape \(proto.dims) of \(ONNXDataType.name(proto.dataType)) needs \(overflow ? "more than \(Int.max)" : "\(expected)")"
+      )
     }
     return proto.rawData
   }
@@ -143,7 +178,9 @@ enum ONNXTensorConversion {
       tensor.withMutableElements(as: Element.self) { target in
         raw.withUnsafeBytes { source in
           for index in 0..<count {
-            let bits = Bits(littleEndian: source.loadUnaligned(fromByteOffset: index * MemoryLayout<Bits>.size, as: Bits.self))
+            let bits = Bits(
+              littleEndian: source.loadUnaligned(
+                fromByteOffset: index * MemoryLayout<Bits>.size, as: Bits.self))
             target[index] = convert(decode(bits))
           }
         }
@@ -167,17 +204,23 @@ enum ONNXTensorConversion {
   }
 
   /// int32_data carrying int8/uint8 values must hold values of that range.
-  private static func checkByteRange(_ proto: Onnx_TensorProto, raw: [UInt8]?, name: String, range: ClosedRange<Int32>)
+  private static func checkByteRange(
+    _ proto: Onnx_TensorProto, raw: [UInt8]?, name: String, range: ClosedRange<Int32>
+  )
     throws(GraphError)
   {
     guard raw == nil, let bad = proto.int32Data.first(where: { !range.contains($0) }) else { return }
-    throw GraphError("tensor \(name) of \(ONNXDataType.name(proto.dataType)) holds the value \(bad), out of range")
+    throw GraphError(
+      "tensor \(name) of \(ONNXDataType.name(proto.dataType)) holds the value \(bad), out of range")
   }
 
-  private static func boolValues(_ proto: Onnx_TensorProto, name: String, count: Int) throws(GraphError) -> [Bool] {
+  private static func boolValues(_ proto: Onnx_TensorProto, name: String, count: Int) throws(GraphError)
+    -> [Bool]
+  {
     if let raw = try rawData(proto, name: name, count: count) { return raw.map { $0 != 0 } }
     guard proto.int32Data.count == count else {
-      throw GraphError("tensor \(name) holds \(proto.int32Data.count) values; its shape \(proto.dims) needs \(count)")
+      throw GraphError(
+        "tensor \(name) holds \(proto.int32Data.count) values; its shape \(proto.dims) needs \(count)")
     }
     return proto.int32Data.map { $0 != 0 }
   }

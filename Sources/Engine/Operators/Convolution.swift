@@ -25,7 +25,9 @@ enum Convolution {
         let problem = try ConvolutionProblem(node, inputs.map { $0?.info })
         // The smallest im2col tile is 16 output positions; refuse patches whose scratch would be absurd.
         guard problem.patch <= ConvolutionKernel.maximumPatch else {
-          throw GraphError("node \(node.name) (Conv) has a patch of \(problem.patch) values per output; the limit is \(ConvolutionKernel.maximumPatch)")
+          throw GraphError(
+            "node \(node.name) (Conv) has a patch of \(problem.patch) values per output; the limit is \(ConvolutionKernel.maximumPatch)"
+          )
         }
         return ConvolutionKernel(
           problem, x: try OperatorSupport.view(node, inputs, 0), w: try OperatorSupport.view(node, inputs, 1),
@@ -43,17 +45,21 @@ enum Convolution {
     case "", "Identity": return nil
     case "Relu": return .relu
     case "Clip":
-      return .clip(node.float("activation_min", default: -.infinity), node.float("activation_max", default: .infinity))
+      return .clip(
+        node.float("activation_min", default: -.infinity), node.float("activation_max", default: .infinity))
     case "LeakyRelu": return .leakyRelu(node.float("activation_alpha", default: 0.01))
     case "HardSwish": return .hardSwish
     case "SiLU": return .silu
     case "Sigmoid": return .sigmoid
     case "Tanh": return .tanh
     case "HardSigmoid":
-      return .hardSigmoid(alpha: node.float("activation_alpha", default: 0.2), beta: node.float("activation_beta", default: 0.5))
+      return .hardSigmoid(
+        alpha: node.float("activation_alpha", default: 0.2), beta: node.float("activation_beta", default: 0.5)
+      )
     default:
       throw GraphError(
-        "node \(node.name) (\(node.op)) has unsupported fused activation \"\(name)\" (Relu, Clip, LeakyRelu, HardSwish, SiLU, Sigmoid, Tanh, HardSigmoid)")
+        "node \(node.name) (\(node.op)) has unsupported fused activation \"\(name)\" (Relu, Clip, LeakyRelu, HardSwish, SiLU, Sigmoid, Tanh, HardSigmoid)"
+      )
     }
   }
 }
@@ -61,7 +67,9 @@ enum Convolution {
 /// Adds a bias and applies an optional activation over `count` contiguous values, in place.
 enum FusedActivation {
   @inline(__always)
-  static func apply(_ activation: ElementwiseUnary.Function?, _ values: UnsafeMutablePointer<Float>, count: Int, bias: Float) {
+  static func apply(
+    _ activation: ElementwiseUnary.Function?, _ values: UnsafeMutablePointer<Float>, count: Int, bias: Float
+  ) {
     switch activation {
     case nil:
       if bias != 0 { for index in 0..<count { values[index] += bias } }
@@ -80,11 +88,18 @@ enum FusedActivation {
         values[index] = value * Swift.max(0, Swift.min(1, value * (1 / 6) + 0.5))
       }
     case .sigmoid?:
-      VectorMath.map(values, count: count, { x in 1 / (1 + VectorMath.exp(-(x + bias))) }, { x in 1 / (1 + Glibc.expf(-(x + bias))) })
+      VectorMath.map(
+        values, count: count, { x in 1 / (1 + VectorMath.exp(-(x + bias))) },
+        { x in 1 / (1 + Glibc.expf(-(x + bias))) })
     case .silu?:
       VectorMath.map(
-        values, count: count, { x in let v = x + bias; return v / (1 + VectorMath.exp(-v)) },
-        { x in let v = x + bias; return v / (1 + Glibc.expf(-v)) })
+        values, count: count,
+        { x in
+          let v = x + bias; return v / (1 + VectorMath.exp(-v))
+        },
+        { x in
+          let v = x + bias; return v / (1 + Glibc.expf(-v))
+        })
     case .some(let function):
       for index in 0..<count { values[index] = function.apply(values[index] + bias) }
     }
@@ -122,11 +137,15 @@ struct ConvolutionProblem: Sendable {
     channels = x.shape[1]
     outputChannels = w.shape[0]
     guard group >= 1, channels % group == 0, outputChannels % group == 0, outputChannels >= 1 else {
-      throw GraphError("\(what): group \(group) does not divide input channels \(channels) and output channels \(outputChannels)")
+      throw GraphError(
+        "\(what): group \(group) does not divide input channels \(channels) and output channels \(outputChannels)"
+      )
     }
     self.group = group
     guard w.shape[1] == channels / group else {
-      throw GraphError("\(what): weight \(w.shape) needs \(channels / group) input channels per group (input \(x.shape), group \(group))")
+      throw GraphError(
+        "\(what): weight \(w.shape) needs \(channels / group) input channels per group (input \(x.shape), group \(group))"
+      )
     }
     let kernel = Array(w.shape[2...])
     if let declared = node.ints("kernel_shape"), declared != kernel {
@@ -145,7 +164,8 @@ struct ConvolutionProblem: Sendable {
     padLeft = geometry.padBegin[1]
     outputHeight = geometry.output[0]
     outputWidth = geometry.output[1]
-    outputShape = [batch, outputChannels] + (x.shape.count == 3 ? [outputWidth] : [outputHeight, outputWidth])
+    outputShape =
+      [batch, outputChannels] + (x.shape.count == 3 ? [outputWidth] : [outputHeight, outputWidth])
     if inputs.count > 2, inputs[2] != nil {
       let bias = try OperatorSupport.floatInput(node, inputs, 2)
       guard bias.shape == [outputChannels] else {
@@ -191,7 +211,8 @@ final class ConvolutionKernel: Kernel {
     let spatial = p.outputHeight * p.outputWidth
     let lanes = LaneScratch.maximumLanes
     let flops = 2.0 * Double(p.batch) * Double(p.outputChannels) * Double(p.patch) * Double(spatial)
-    let pointwise = p.kernelHeight == 1 && p.kernelWidth == 1 && p.strideY == 1 && p.strideX == 1
+    let pointwise =
+      p.kernelHeight == 1 && p.kernelWidth == 1 && p.strideY == 1 && p.strideX == 1
       && p.padTop == 0 && p.padLeft == 0 && p.outputHeight == p.height && p.outputWidth == p.width
     if p.channelsPerGroup == 1 && p.group > 1 {
       path = .depthwise
@@ -209,8 +230,10 @@ final class ConvolutionKernel: Kernel {
       scratch = nil
     } else {
       path = pointwise ? .pointwise : .im2col
-      let preferred = pointwise
-        ? 131_072 / Swift.max(1, p.patch + p.outputsPerGroup) : ConvolutionKernel.im2colBudget / Swift.max(1, p.patch)
+      let preferred =
+        pointwise
+        ? 131_072 / Swift.max(1, p.patch + p.outputsPerGroup)
+        : ConvolutionKernel.im2colBudget / Swift.max(1, p.patch)
       var tile = Swift.min(spatial, Swift.max(pointwise ? 64 : 16, preferred / 16 * 16))
       let base = p.batch * p.group
       if flops > 4e6 && base * ((spatial + tile - 1) / tile) < 2 * lanes {
@@ -234,7 +257,8 @@ final class ConvolutionKernel: Kernel {
       .initializeMemory(as: Float.self, repeating: 0, count: zeros)
     validColumns = (0..<p.kernelWidth).map {
       WindowGeometry.validOutputs(
-        tap: $0, stride: p.strideX, dilation: p.dilationX, pad: p.padLeft, input: p.width, output: p.outputWidth)
+        tap: $0, stride: p.strideX, dilation: p.dilationX, pad: p.padLeft, input: p.width,
+        output: p.outputWidth)
     }
   }
 
@@ -286,14 +310,17 @@ final class ConvolutionKernel: Kernel {
     let activation = p.activation
     if biasData != nil || activation != nil {
       for row in 0..<channels {
-        FusedActivation.apply(activation, target + row * spatial, count: count, bias: biasData?[outputChannel + row] ?? 0)
+        FusedActivation.apply(
+          activation, target + row * spatial, count: count, bias: biasData?[outputChannel + row] ?? 0)
       }
     }
   }
 
   /// Writes the patch matrix [channelsPerGroup * kh * kw][count] of output positions
   /// `start..<start+count` (row-major over the output plane).
-  private func im2col(_ input: UnsafeMutablePointer<Float>, start: Int, count: Int, into columns: UnsafeMutablePointer<Float>) {
+  private func im2col(
+    _ input: UnsafeMutablePointer<Float>, start: Int, count: Int, into columns: UnsafeMutablePointer<Float>
+  ) {
     let plane = p.height * p.width
     let outputWidth = p.outputWidth, strideX = p.strideX
     for channel in 0..<p.channelsPerGroup {
@@ -360,7 +387,8 @@ final class ConvolutionKernel: Kernel {
 
   @inline(__always)
   private func depthwise3x3(
-    _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ weights: UnsafeMutablePointer<Float>,
+    _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>,
+    _ weights: UnsafeMutablePointer<Float>,
     _ biasValue: Float, _ rows: Range<Int>, stride: Int
   ) {
     let width = p.width, outputWidth = p.outputWidth, padLeft = p.padLeft
@@ -369,13 +397,16 @@ final class ConvolutionKernel: Kernel {
     let w6 = weights[6], w7 = weights[7], w8 = weights[8]
     // Output columns whose three input columns are all inside the row.
     let interiorLow = Swift.min(outputWidth, (padLeft + stride - 1) / stride)
-    let interiorHigh = width - 3 + padLeft >= 0 ? Swift.min(outputWidth, (width - 3 + padLeft) / stride + 1) : 0
+    let interiorHigh =
+      width - 3 + padLeft >= 0 ? Swift.min(outputWidth, (width - 3 + padLeft) / stride + 1) : 0
     let high = Swift.max(interiorLow, interiorHigh)
     for oy in rows {
       let iy = oy * stride - p.padTop
       let r0 = iy >= 0 && iy < p.height ? UnsafePointer(input + iy * width) : UnsafePointer(zeroRow)
-      let r1 = iy + 1 >= 0 && iy + 1 < p.height ? UnsafePointer(input + (iy + 1) * width) : UnsafePointer(zeroRow)
-      let r2 = iy + 2 >= 0 && iy + 2 < p.height ? UnsafePointer(input + (iy + 2) * width) : UnsafePointer(zeroRow)
+      let r1 =
+        iy + 1 >= 0 && iy + 1 < p.height ? UnsafePointer(input + (iy + 1) * width) : UnsafePointer(zeroRow)
+      let r2 =
+        iy + 2 >= 0 && iy + 2 < p.height ? UnsafePointer(input + (iy + 2) * width) : UnsafePointer(zeroRow)
       let out = output + oy * outputWidth
       @inline(__always) func edge(_ ox: Int) {
         let ix = ox * stride - padLeft
@@ -431,7 +462,8 @@ final class ConvolutionKernel: Kernel {
   /// Any kernel, stride and dilation: each output row starts at the bias and accumulates one
   /// kernel tap at a time over the output columns where that tap reads inside the input.
   private func depthwiseGeneral(
-    _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ weights: UnsafeMutablePointer<Float>,
+    _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>,
+    _ weights: UnsafeMutablePointer<Float>,
     _ biasValue: Float, _ rows: Range<Int>
   ) {
     let strideX = p.strideX
@@ -453,7 +485,9 @@ final class ConvolutionKernel: Kernel {
           }
         }
       }
-      if let activation = p.activation { FusedActivation.apply(activation, out, count: p.outputWidth, bias: 0) }
+      if let activation = p.activation {
+        FusedActivation.apply(activation, out, count: p.outputWidth, bias: 0)
+      }
     }
   }
 }

@@ -51,21 +51,27 @@ enum ElementwiseBinary {
   ]
 
   /// The broadcast of every input's shape, as a float32 tensor description.
-  static func outputInfo(_ node: Node, _ inputs: [TensorInfo?], _ constants: ConstantLookup, operation: Operation)
+  static func outputInfo(
+    _ node: Node, _ inputs: [TensorInfo?], _ constants: ConstantLookup, operation: Operation
+  )
     throws(GraphError) -> TensorInfo
   {
     var shape: [Int] = []
     // Integer tensors (shape arithmetic the importer folds) work for every operator but Pow and Mean.
-    let integer = try OperatorSupport.input(node, inputs, 0).elementType == .int32 && operation != .pow && node.op != "Mean"
+    let integer =
+      try OperatorSupport.input(node, inputs, 0).elementType == .int32 && operation != .pow
+      && node.op != "Mean"
     for index in node.inputs.indices {
       let info = try OperatorSupport.input(node, inputs, index)
       if operation == .pow && index == 1 {
         guard info.elementType == .float32 || constants.tensor(node.inputs[1]) != nil else {
-          throw GraphError("node \(node.name) (Pow) needs a float32 or constant exponent, not \(info.elementType)")
+          throw GraphError(
+            "node \(node.name) (Pow) needs a float32 or constant exponent, not \(info.elementType)")
         }
       } else if integer {
         guard info.elementType == .int32 else {
-          throw GraphError("node \(node.name) (\(node.op)) mixes int32 input 0 with \(info.elementType) input \(index)")
+          throw GraphError(
+            "node \(node.name) (\(node.op)) mixes int32 input 0 with \(info.elementType) input \(index)")
         }
       } else {
         _ = try OperatorSupport.floatInput(node, inputs, index)
@@ -117,7 +123,9 @@ struct BroadcastLayout: Sendable {
     let fullA = strides(a), fullB = strides(b)
     var shape: [Int] = [], stridesA: [Int] = [], stridesB: [Int] = []
     for axis in 0..<rank where output[axis] != 1 {
-      if !shape.isEmpty, stridesA.last! == fullA[axis] * output[axis], stridesB.last! == fullB[axis] * output[axis] {
+      if !shape.isEmpty, stridesA.last! == fullA[axis] * output[axis],
+        stridesB.last! == fullB[axis] * output[axis]
+      {
         // Contiguous with the previous kept axis for both operands: merge.
         shape[shape.count - 1] *= output[axis]
         stridesA[stridesA.count - 1] = fullA[axis]
@@ -142,17 +150,39 @@ protocol BinaryFunction {
   static func apply(_ a: Float, _ b: Float) -> Float
 }
 
-enum AddFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b } }
-enum SubFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b } }
-enum MulFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b } }
-enum DivFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b } }
-enum MaxFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) } }
-enum MinFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Swift.min(a, b) } }
-enum PowFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Glibc.powf(a, b) } }
-enum SquareFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * a } }
-enum CubeFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * a * a } }
-enum SqrtFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a.squareRoot() } }
-enum FirstFunction: BinaryFunction { @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a } }
+enum AddFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a + b }
+}
+enum SubFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a - b }
+}
+enum MulFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * b }
+}
+enum DivFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a / b }
+}
+enum MaxFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Swift.max(a, b) }
+}
+enum MinFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Swift.min(a, b) }
+}
+enum PowFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { Glibc.powf(a, b) }
+}
+enum SquareFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * a }
+}
+enum CubeFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a * a * a }
+}
+enum SqrtFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a.squareRoot() }
+}
+enum FirstFunction: BinaryFunction {
+  @inline(__always) static func apply(_ a: Float, _ b: Float) -> Float { a }
+}
 
 /// Applies a chain of broadcast binary steps: `out = f(in0, in1)`, then `out = f(out, in_i)`.
 final class BinaryKernel: Kernel {
@@ -186,7 +216,8 @@ final class BinaryKernel: Kernel {
         pointers.append(UnsafePointer(view.floats()))
       } else {
         guard let values = constants.ints(node.inputs[index]) else {
-          throw GraphError("node \(node.name) (\(node.op)) needs float32 input \(index), not \(view.info.elementType)")
+          throw GraphError(
+            "node \(node.name) (\(node.op)) needs float32 input \(index), not \(view.info.elementType)")
         }
         let copy = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(values.count, 1))
         for (offset, value) in values.enumerated() { copy[offset] = Float(value) }
@@ -211,12 +242,21 @@ final class BinaryKernel: Kernel {
     }
     var steps: [Step] = []
     if pointers.count == 1 {
-      steps.append(Step(a: pointers[0], b: pointers[0], layout: BroadcastLayout(output: outputShape, a: shapes[0], b: shapes[0]), operation: .first))
+      steps.append(
+        Step(
+          a: pointers[0], b: pointers[0],
+          layout: BroadcastLayout(output: outputShape, a: shapes[0], b: shapes[0]), operation: .first))
     } else {
-      steps.append(Step(a: pointers[0], b: pointers[1], layout: BroadcastLayout(output: outputShape, a: shapes[0], b: shapes[1]), operation: chosen))
+      steps.append(
+        Step(
+          a: pointers[0], b: pointers[1],
+          layout: BroadcastLayout(output: outputShape, a: shapes[0], b: shapes[1]), operation: chosen))
       for index in pointers.indices.dropFirst(2) {
         steps.append(
-          Step(a: UnsafePointer(output.floats()), b: pointers[index], layout: BroadcastLayout(output: outputShape, a: outputShape, b: shapes[index]), operation: operation))
+          Step(
+            a: UnsafePointer(output.floats()), b: pointers[index],
+            layout: BroadcastLayout(output: outputShape, a: outputShape, b: shapes[index]),
+            operation: operation))
       }
     }
     self.steps = steps
@@ -247,7 +287,8 @@ final class BinaryKernel: Kernel {
 
   /// The operand offsets of output element `position`'s row, and its column.
   @inline(__always)
-  static func locate(_ layout: BroadcastLayout, _ position: Int) -> (offsetA: Int, offsetB: Int, column: Int) {
+  static func locate(_ layout: BroadcastLayout, _ position: Int) -> (offsetA: Int, offsetB: Int, column: Int)
+  {
     let row = position / layout.inner
     var rest = row, offsetA = 0, offsetB = 0
     var axis = layout.outerShape.count - 1

@@ -40,7 +40,9 @@ enum ElementwiseUnary {
         return [OperatorSupport.like(info, node)]
       },
       build: { node, inputs, outputs, constants throws(GraphError) in
-        UnaryKernel(input: try OperatorSupport.view(node, inputs, 0), output: outputs[0], function: try resolve(node, constants))
+        UnaryKernel(
+          input: try OperatorSupport.view(node, inputs, 0), output: outputs[0],
+          function: try resolve(node, constants))
       })
   }
 

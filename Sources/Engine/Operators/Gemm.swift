@@ -7,13 +7,16 @@ enum GemmOperators {
     "Gemm": OperatorDefinition(
       infer: { node, inputs, _ throws(GraphError) in
         let problem = try GemmProblem(node, inputs)
-        return [TensorInfo(name: node.outputs.first ?? "", elementType: .float32, shape: [problem.m, problem.n])]
+        return [
+          TensorInfo(name: node.outputs.first ?? "", elementType: .float32, shape: [problem.m, problem.n])
+        ]
       },
       build: { node, inputs, outputs, _ throws(GraphError) in
         BLAS.configure()
         let problem = try GemmProblem(node, inputs.map { $0?.info })
         return GemmKernel(
-          problem: problem, a: try OperatorSupport.view(node, inputs, 0), b: try OperatorSupport.view(node, inputs, 1),
+          problem: problem, a: try OperatorSupport.view(node, inputs, 0),
+          b: try OperatorSupport.view(node, inputs, 1),
           c: inputs.count > 2 ? inputs[2] : nil, y: outputs[0])
       }),
     "MatMul": OperatorDefinition(
@@ -25,7 +28,8 @@ enum GemmOperators {
         BLAS.configure()
         let problem = try MatMulProblem(node, inputs.map { $0?.info }, offsets: true)
         return MatMulKernel(
-          problem: problem, a: try OperatorSupport.view(node, inputs, 0), b: try OperatorSupport.view(node, inputs, 1),
+          problem: problem, a: try OperatorSupport.view(node, inputs, 0),
+          b: try OperatorSupport.view(node, inputs, 1),
           y: outputs[0])
       }),
   ]
@@ -105,7 +109,9 @@ struct GemmProblem: Sendable {
     let kB = transB ? bInfo.shape[1] : bInfo.shape[0]
     n = transB ? bInfo.shape[0] : bInfo.shape[1]
     guard k == kB else {
-      throw GraphError("\(what): inner dimensions differ: A \(aInfo.shape) (transA \(transA ? 1 : 0)), B \(bInfo.shape) (transB \(transB ? 1 : 0))")
+      throw GraphError(
+        "\(what): inner dimensions differ: A \(aInfo.shape) (transA \(transA ? 1 : 0)), B \(bInfo.shape) (transB \(transB ? 1 : 0))"
+      )
     }
     if infos.count > 2, infos[2] != nil {
       let cInfo = try OperatorSupport.floatInput(node, infos, 2)
@@ -243,7 +249,9 @@ struct MatMulProblem: Sendable {
     // A shared B with a batch of contiguous A matrices is one tall product.
     let matrix = m * k
     var contiguous = true
-    for index in 0..<count where aOffsets[index] != index * matrix || bOffsets[index] != 0 { contiguous = false }
+    for index in 0..<count where aOffsets[index] != index * matrix || bOffsets[index] != 0 {
+      contiguous = false
+    }
     if count > 1, contiguous {
       m *= count
       batch = 1
@@ -266,7 +274,8 @@ final class MatMulKernel: Kernel {
     self.a = a
     self.b = b
     self.y = y
-    tiling = GemmTiling(m: problem.m, n: problem.n, k: problem.k, lanes: max(1, LaneScratch.maximumLanes / problem.batch))
+    tiling = GemmTiling(
+      m: problem.m, n: problem.n, k: problem.k, lanes: max(1, LaneScratch.maximumLanes / problem.batch))
   }
 
   func run(_ context: borrowing ExecutionContext) {

@@ -14,7 +14,9 @@ enum NormalizationOperators {
       },
       build: { node, inputs, outputs, constants throws(GraphError) in
         _ = try check(node, inputs.map { $0?.info })
-        let parameters = try (1...4).map { index throws(GraphError) in try OperatorSupport.view(node, inputs, index) }
+        let parameters = try (1...4).map { index throws(GraphError) in
+          try OperatorSupport.view(node, inputs, index)
+        }
         return BatchNormalizationKernel(
           x: try OperatorSupport.view(node, inputs, 0), y: outputs[0], parameters: parameters,
           isConstant: node.inputs[1...4].allSatisfy { constants.tensor($0) != nil },
@@ -25,7 +27,9 @@ enum NormalizationOperators {
   static func check(_ node: Node, _ inputs: [TensorInfo?]) throws(GraphError) -> TensorInfo {
     let what = "node \(node.name) (BatchNormalization)"
     let input = try OperatorSupport.floatInput(node, inputs, 0)
-    guard input.shape.count >= 2 else { throw GraphError("\(what) needs an input of rank at least 2, not \(input.shape)") }
+    guard input.shape.count >= 2 else {
+      throw GraphError("\(what) needs an input of rank at least 2, not \(input.shape)")
+    }
     let channels = input.shape[1]
     for index in 1...4 {
       let parameter = try OperatorSupport.floatInput(node, inputs, index)
@@ -86,7 +90,8 @@ final class BatchNormalizationKernel: Kernel {
     let input = x.floats(), output = y.floats()
     let size = planeSize, channels = channels
     let multiplier = multiplier, offset = offset
-    context.threads.forEachRange(batch * channels, chunk: Swift.max(1, 32768 / Swift.max(size, 1))) { planes in
+    context.threads.forEachRange(batch * channels, chunk: Swift.max(1, 32768 / Swift.max(size, 1))) {
+      planes in
       for plane in planes {
         let channel = plane % channels
         let a = multiplier[channel], b = offset[channel]

@@ -10,7 +10,8 @@ enum OperatorSupport {
   }
 
   /// Input `index` as a float32 tensor.
-  static func floatInput(_ node: Node, _ inputs: [TensorInfo?], _ index: Int) throws(GraphError) -> TensorInfo {
+  static func floatInput(_ node: Node, _ inputs: [TensorInfo?], _ index: Int) throws(GraphError) -> TensorInfo
+  {
     let info = try input(node, inputs, index)
     guard info.elementType == .float32 else {
       throw GraphError("node \(node.name) (\(node.op)) needs float32 input \(index), not \(info.elementType)")
@@ -28,8 +29,9 @@ enum OperatorSupport {
 
   /// An output description with the same shape and type as `info`.
   static func like(_ info: TensorInfo, _ node: Node, type: ElementType? = nil) -> TensorInfo {
-    TensorInfo(name: node.outputs.first ?? "", elementType: type ?? info.elementType, shape: info.shape,
-               quantization: type == nil ? info.quantization : nil)
+    TensorInfo(
+      name: node.outputs.first ?? "", elementType: type ?? info.elementType, shape: info.shape,
+      quantization: type == nil ? info.quantization : nil)
   }
 
   /// Normalises a possibly negative axis for a tensor of `rank`.

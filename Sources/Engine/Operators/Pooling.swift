@@ -28,8 +28,11 @@ enum Pooling {
         guard x.shape.count >= 2 else {
           throw GraphError("node \(node.name) (\(node.op)) needs an input of rank at least 2, not \(x.shape)")
         }
-        return [TensorInfo(name: node.outputs.first ?? "", elementType: .float32,
-                           shape: Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.shape.count - 2))]
+        return [
+          TensorInfo(
+            name: node.outputs.first ?? "", elementType: .float32,
+            shape: Array(x.shape[0..<2]) + [Int](repeating: 1, count: x.shape.count - 2))
+        ]
       },
       build: { node, inputs, outputs, _ throws(GraphError) in
         GlobalPoolingKernel(kind: kind, x: try OperatorSupport.view(node, inputs, 0), y: outputs[0])
@@ -60,19 +63,25 @@ struct PoolingProblem: Sendable {
     if node.outputs.count > 1, !node.outputs[1].isEmpty {
       throw GraphError("\(what): the Indices output of MaxPool is not supported")
     }
-    guard let kernel = node.ints("kernel_shape") else { throw GraphError("\(what) needs a kernel_shape attribute") }
+    guard let kernel = node.ints("kernel_shape") else {
+      throw GraphError("\(what) needs a kernel_shape attribute")
+    }
     guard kernel.count == x.shape.count - 2 else {
-      throw GraphError("\(what): kernel_shape \(kernel) does not match the \(x.shape.count - 2) spatial axes of \(x.shape)")
+      throw GraphError(
+        "\(what): kernel_shape \(kernel) does not match the \(x.shape.count - 2) spatial axes of \(x.shape)")
     }
     let ceilMode = node.int("ceil_mode", default: 0)
-    guard ceilMode == 0 || ceilMode == 1 else { throw GraphError("\(what) has ceil_mode \(ceilMode); expected 0 or 1") }
+    guard ceilMode == 0 || ceilMode == 1 else {
+      throw GraphError("\(what) has ceil_mode \(ceilMode); expected 0 or 1")
+    }
     let storageOrder = node.int("storage_order", default: 0)
     guard storageOrder == 0 || storageOrder == 1 else {
       throw GraphError("\(what) has storage_order \(storageOrder); expected 0 or 1")
     }
     self.kind = kind
     planes = x.shape[0] * x.shape[1]
-    let resolved = try WindowGeometry.resolve(node, input: Array(x.shape[2...]), kernel: kernel, ceilMode: ceilMode == 1)
+    let resolved = try WindowGeometry.resolve(
+      node, input: Array(x.shape[2...]), kernel: kernel, ceilMode: ceilMode == 1)
     geometry = resolved.planar
     countIncludePad = node.int("count_include_pad", default: 0) != 0
     outputShape = Array(x.shape[0..<2]) + resolved.output
@@ -107,8 +116,12 @@ final class PoolingKernel: Kernel {
     rowTiles = (g.output[0] + tile - 1) / tile
     (firstRowTap, endRowTap) = g.validTaps(axis: 0)
     columnTaps = (0..<g.kernel[1]).map {
-      (tap: $0, outputs: WindowGeometry.validOutputs(
-        tap: $0, stride: g.strides[1], dilation: g.dilations[1], pad: g.padBegin[1], input: g.input[1], output: g.output[1]))
+      (
+        tap: $0,
+        outputs: WindowGeometry.validOutputs(
+          tap: $0, stride: g.strides[1], dilation: g.dilations[1], pad: g.padBegin[1], input: g.input[1],
+          output: g.output[1])
+      )
     }.filter { !$0.outputs.isEmpty }
     // Taps counted by the divisor: inside the input, or (count_include_pad) inside the padded input.
     var counted = g
@@ -123,7 +136,9 @@ final class PoolingKernel: Kernel {
   }
 
   func run(_ context: borrowing ExecutionContext) {
-    context.threads.forEachTask(p.planes * rowTiles, counter: counter) { task, lane in pool(task, scratch.buffer(lane)) }
+    context.threads.forEachTask(p.planes * rowTiles, counter: counter) { task, lane in
+      pool(task, scratch.buffer(lane))
+    }
   }
 
   private func pool(_ task: Int, _ combined: UnsafeMutablePointer<Float>) {
@@ -215,7 +230,8 @@ final class GlobalPoolingKernel: Kernel {
         } else {
           var maxima = SIMD8<Float>(repeating: -.infinity)
           while index + 8 <= size {
-            maxima = VectorMath.max(maxima, values.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
+            maxima = VectorMath.max(
+              maxima, values.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self))
             index += 8
           }
           var maximum = maxima.max()

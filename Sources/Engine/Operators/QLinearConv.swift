@@ -77,12 +77,14 @@ struct QLinearConvPlan {
     let xScale = try Self.scales(node, constants, 1, "x_scale", counts: [1])[0]
     let xZero = try Self.zeroPoints(node, constants, 2, "x_zero_point", type: x.elementType, counts: [1])[0]
     let wScales = try Self.scales(node, constants, 4, "w_scale", counts: [1, outChannels])
-    let wZeros = try Self.zeroPoints(node, constants, 5, "w_zero_point", type: w.elementType, counts: [1, outChannels])
+    let wZeros = try Self.zeroPoints(
+      node, constants, 5, "w_zero_point", type: w.elementType, counts: [1, outChannels])
     let yScale = try Self.scales(node, constants, 6, "y_scale", counts: [1])[0]
     let yZeroTensor = try Self.constant(node, constants, 7, "y_zero_point")
     let outputType = yZeroTensor.elementType
     guard outputType == .uint8 || outputType == .int8 else {
-      throw GraphError("\(what) needs a uint8 or int8 y_zero_point (it sets the output type), not \(outputType)")
+      throw GraphError(
+        "\(what) needs a uint8 or int8 y_zero_point (it sets the output type), not \(outputType)")
     }
     let yZero = try Self.zeroPoints(node, constants, 7, "y_zero_point", type: outputType, counts: [1])[0]
 
@@ -90,8 +92,10 @@ struct QLinearConvPlan {
     let perChannel = (w.elementCount / max(outChannels, 1))
     var weights = [Int8](repeating: 0, count: w.elementCount)
     var outOfRange: (channel: Int, value: Int)?
-    let raw: [Int] = w.elementType == .int8
-      ? w.withElements(as: Int8.self) { $0.map(Int.init) } : w.withElements(as: UInt8.self) { $0.map(Int.init) }
+    let raw: [Int] =
+      w.elementType == .int8
+      ? w.withElements(as: Int8.self) { $0.map(Int.init) }
+      : w.withElements(as: UInt8.self) { $0.map(Int.init) }
     for m in 0..<outChannels {
       let zero = Int(wZeros.count == 1 ? wZeros[0] : wZeros[m])
       for i in 0..<perChannel {
@@ -105,7 +109,8 @@ struct QLinearConvPlan {
     }
     if let outOfRange {
       throw GraphError(
-        "\(what): weights minus w_zero_point reach \(outOfRange.value) (output channel \(outOfRange.channel)); the int8 kernels need them within -128...127")
+        "\(what): weights minus w_zero_point reach \(outOfRange.value) (output channel \(outOfRange.channel)); the int8 kernels need them within -128...127"
+      )
     }
 
     var bias: [Int32]?
@@ -130,7 +135,9 @@ struct QLinearConvPlan {
     var low: Int32 = outputType == .int8 ? -128 : 0
     var high: Int32 = outputType == .int8 ? 127 : 255
     if let attribute = node.attributes["activation"] {
-      guard let name = attribute.stringValue else { throw GraphError("\(what) has a non-string activation attribute") }
+      guard let name = attribute.stringValue else {
+        throw GraphError("\(what) has a non-string activation attribute")
+      }
       switch name {
       case "", "Identity": break
       case "Relu": low = max(low, yZero)
@@ -153,8 +160,9 @@ struct QLinearConvPlan {
       name: node.outputs.first ?? "", elementType: outputType, shape: outputShape,
       quantization: Quantization(scale: yScale, zeroPoint: yZero))
     let limit = Int(Int32.max)
-    guard ([channels, outChannels, group] + geometry.input + geometry.output + geometry.kernel + geometry.strides
-      + geometry.dilations + geometry.padBegin).allSatisfy({ $0 <= limit })
+    guard
+      ([channels, outChannels, group] + geometry.input + geometry.output + geometry.kernel + geometry.strides
+        + geometry.dilations + geometry.padBegin).allSatisfy({ $0 <= limit })
     else { throw GraphError("\(what) has dimensions beyond the int8 kernels' range") }
     var d = hiyari_qconv_desc()
     d.in_channels = Int32(channels)
@@ -185,14 +193,16 @@ struct QLinearConvPlan {
     self.multipliers = multipliers
   }
 
-  static func constant(_ node: Node, _ constants: ConstantLookup, _ index: Int, _ name: String) throws(GraphError)
+  static func constant(_ node: Node, _ constants: ConstantLookup, _ index: Int, _ name: String)
+    throws(GraphError)
     -> Tensor
   {
     guard index < node.inputs.count, !node.inputs[index].isEmpty else {
       throw GraphError("node \(node.name) (\(node.op)) is missing input \(index) (\(name))")
     }
     guard let tensor = constants.tensor(node.inputs[index]) else {
-      throw GraphError("node \(node.name) (\(node.op)) needs \(name) (\(node.inputs[index])) to be a constant")
+      throw GraphError(
+        "node \(node.name) (\(node.op)) needs \(name) (\(node.inputs[index])) to be a constant")
     }
     return tensor
   }
@@ -203,10 +213,13 @@ struct QLinearConvPlan {
   {
     let tensor = try constant(node, constants, index, name)
     let what = "node \(node.name) (\(node.op))"
-    guard tensor.elementType == .float32 else { throw GraphError("\(what) needs float32 \(name), not \(tensor.elementType)") }
+    guard tensor.elementType == .float32 else {
+      throw GraphError("\(what) needs float32 \(name), not \(tensor.elementType)")
+    }
     guard counts.contains(tensor.elementCount), tensor.shape.count <= 1 else {
       throw GraphError(
-        "\(what) has \(tensor.elementCount) values of \(name) (shape \(tensor.shape)); expected \(counts.map(String.init).joined(separator: " or "))")
+        "\(what) has \(tensor.elementCount) values of \(name) (shape \(tensor.shape)); expected \(counts.map(String.init).joined(separator: " or "))"
+      )
     }
     let values = tensor.withElements(as: Float.self) { Array($0) }
     for value in values where !(value.isFinite && value > 0) {
@@ -222,14 +235,18 @@ struct QLinearConvPlan {
     let tensor = try constant(node, constants, index, name)
     let what = "node \(node.name) (\(node.op))"
     guard tensor.elementType == type else {
-      throw GraphError("\(what) needs \(name) of type \(type) (the type of the tensor it describes), not \(tensor.elementType)")
+      throw GraphError(
+        "\(what) needs \(name) of type \(type) (the type of the tensor it describes), not \(tensor.elementType)"
+      )
     }
     guard counts.contains(tensor.elementCount), tensor.shape.count <= 1 else {
       throw GraphError(
-        "\(what) has \(tensor.elementCount) values of \(name) (shape \(tensor.shape)); expected \(counts.map(String.init).joined(separator: " or "))")
+        "\(what) has \(tensor.elementCount) values of \(name) (shape \(tensor.shape)); expected \(counts.map(String.init).joined(separator: " or "))"
+      )
     }
     return type == .int8
-      ? tensor.withElements(as: Int8.self) { $0.map(Int32.init) } : tensor.withElements(as: UInt8.self) { $0.map(Int32.init) }
+      ? tensor.withElements(as: Int8.self) { $0.map(Int32.init) }
+      : tensor.withElements(as: UInt8.self) { $0.map(Int32.init) }
   }
 }
 
@@ -247,7 +264,10 @@ final class QLinearConvKernel: Kernel {
   private let outChannels: Int
   private let groups: Int
 
-  init(_ plan: QLinearConvPlan, node: Node, x: TensorView, y: TensorView, features: UInt32 = hiyari_cpu_features())
+  init(
+    _ plan: QLinearConvPlan, node: Node, x: TensorView, y: TensorView,
+    features: UInt32 = hiyari_cpu_features()
+  )
     throws(GraphError)
   {
     var description = plan.description
@@ -255,14 +275,16 @@ final class QLinearConvKernel: Kernel {
       plan.multipliers.withUnsafeBufferPointer { multipliers in
         if let bias = plan.bias {
           return bias.withUnsafeBufferPointer {
-            hiyari_qconv_create(&description, weights.baseAddress, $0.baseAddress, multipliers.baseAddress, features)
+            hiyari_qconv_create(
+              &description, weights.baseAddress, $0.baseAddress, multipliers.baseAddress, features)
           }
         }
         return hiyari_qconv_create(&description, weights.baseAddress, nil, multipliers.baseAddress, features)
       }
     }
     guard let created else {
-      throw GraphError("node \(node.name) (\(node.op)): the int8 convolution kernel rejected its shape or ran out of memory")
+      throw GraphError(
+        "node \(node.name) (\(node.op)): the int8 convolution kernel rejected its shape or ran out of memory")
     }
     var info = hiyari_qconv_info()
     hiyari_qconv_get_info(created, &info)
@@ -312,7 +334,8 @@ final class QLinearConvKernel: Kernel {
         let pixelChunks = (pixels + pixelChunk - 1) / pixelChunk
         if channelGroups * pixelChunks < threads * 2 {
           let channelBlocks = (groupChannels + channelBlock - 1) / channelBlock
-          let splits = min(channelBlocks, (threads * 2 + channelGroups * pixelChunks - 1) / (channelGroups * pixelChunks))
+          let splits = min(
+            channelBlocks, (threads * 2 + channelGroups * pixelChunks - 1) / (channelGroups * pixelChunks))
           channelChunk = (channelBlocks + splits - 1) / splits * channelBlock
         }
       }

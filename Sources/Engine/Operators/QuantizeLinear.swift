@@ -14,12 +14,16 @@ enum QuantizeOperators {
       infer: { node, inputs, constants throws(GraphError) in
         let input = try OperatorSupport.floatInput(node, inputs, 0)
         let parameters = try QuantizationParameters(node, input.shape, inputs, constants, quantizing: true)
-        return [TensorInfo(name: node.outputs.first ?? "", elementType: parameters.type, shape: input.shape,
-                           quantization: parameters.quantization)]
+        return [
+          TensorInfo(
+            name: node.outputs.first ?? "", elementType: parameters.type, shape: input.shape,
+            quantization: parameters.quantization)
+        ]
       },
       build: { node, inputs, outputs, constants throws(GraphError) in
         let input = try OperatorSupport.view(node, inputs, 0)
-        let parameters = try QuantizationParameters(node, input.shape, inputs.map { $0?.info }, constants, quantizing: true)
+        let parameters = try QuantizationParameters(
+          node, input.shape, inputs.map { $0?.info }, constants, quantizing: true)
         return QuantizationKernel(parameters, x: input, y: outputs[0], quantizing: true)
       }),
     "DequantizeLinear": OperatorDefinition(
@@ -30,7 +34,8 @@ enum QuantizeOperators {
       },
       build: { node, inputs, outputs, constants throws(GraphError) in
         let input = try OperatorSupport.view(node, inputs, 0)
-        let parameters = try QuantizationParameters(node, input.shape, inputs.map { $0?.info }, constants, quantizing: false)
+        let parameters = try QuantizationParameters(
+          node, input.shape, inputs.map { $0?.info }, constants, quantizing: false)
         return QuantizationKernel(parameters, x: input, y: outputs[0], quantizing: false)
       }),
   ]
@@ -52,13 +57,17 @@ struct QuantizationParameters: Sendable {
       ?? Quantization(scale: scales[0], zeroPoint: zeroPoints[0])
   }
 
-  init(_ node: Node, _ shape: [Int], _ inputs: [TensorInfo?], _ constants: ConstantLookup, quantizing: Bool) throws(GraphError) {
+  init(_ node: Node, _ shape: [Int], _ inputs: [TensorInfo?], _ constants: ConstantLookup, quantizing: Bool)
+    throws(GraphError)
+  {
     let what = "node \(node.name) (\(node.op))"
     guard node.int("block_size", default: 0) == 0 else {
       throw GraphError("\(what): blocked quantization (block_size) is not supported")
     }
     let scaleInfo = try OperatorSupport.floatInput(node, inputs, 1)
-    guard let scales = constants.floats(node.inputs[1]) else { throw GraphError("\(what) needs a constant scale") }
+    guard let scales = constants.floats(node.inputs[1]) else {
+      throw GraphError("\(what) needs a constant scale")
+    }
     for scale in scales where !(scale.isFinite && scale > 0) {
       throw GraphError("\(what) has scale \(scale); scales must be positive and finite")
     }
@@ -74,7 +83,9 @@ struct QuantizationParameters: Sendable {
         case let other: throw GraphError("\(what) has unsupported output_dtype \(other) (int8 3 or uint8 2)")
         }
       }
-      guard type == .int8 || type == .uint8 else { throw GraphError("\(what) quantizes to int8 or uint8, not \(type)") }
+      guard type == .int8 || type == .uint8 else {
+        throw GraphError("\(what) quantizes to int8 or uint8, not \(type)")
+      }
     } else {
       type = try OperatorSupport.input(node, inputs, 0).elementType
       guard type == .int8 || type == .uint8 || type == .int32 else {
@@ -86,15 +97,18 @@ struct QuantizationParameters: Sendable {
     }
     var zeroPoints = [Int32](repeating: 0, count: scales.count)
     if let zeroInfo {
-      guard let values = constants.ints(zeroName) else { throw GraphError("\(what) needs a constant zero point") }
+      guard let values = constants.ints(zeroName) else {
+        throw GraphError("\(what) needs a constant zero point")
+      }
       guard zeroInfo.shape == scaleInfo.shape, values.count == scales.count else {
         throw GraphError("\(what): zero point \(zeroInfo.shape) and scale \(scaleInfo.shape) differ in shape")
       }
-      let range: ClosedRange<Int> = switch type {
-      case .int8: -128...127
-      case .uint8: 0...255
-      default: Int(Int32.min)...Int(Int32.max)  // int32 (also int16/uint16 as imported)
-      }
+      let range: ClosedRange<Int> =
+        switch type {
+        case .int8: -128...127
+        case .uint8: 0...255
+        default: Int(Int32.min)...Int(Int32.max)  // int32 (also int16/uint16 as imported)
+        }
       for value in values where !range.contains(value) {
         throw GraphError("\(what) has zero point \(value) outside \(range) for \(type)")
       }
@@ -108,7 +122,8 @@ struct QuantizationParameters: Sendable {
       inner = count
     } else {
       guard scaleInfo.shape.count == 1 else {
-        throw GraphError("\(what) has a scale of shape \(scaleInfo.shape); expected a scalar or 1-D per-axis scale")
+        throw GraphError(
+          "\(what) has a scale of shape \(scaleInfo.shape); expected a scalar or 1-D per-axis scale")
       }
       let resolved = try OperatorSupport.axis(node.int("axis", default: 1), rank: shape.count, node)
       guard shape.count > 0, scales.count == shape[resolved] else {

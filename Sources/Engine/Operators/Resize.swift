@@ -55,7 +55,9 @@ struct ResizePlan: Sendable {
     var sizes: [Int]?
     let scalesName = upsample || node.inputs.count == 2 ? input(1) : input(2)
     if let name = scalesName {
-      guard let values = constants.floats(name) else { throw GraphError("\(what) needs constant float scales") }
+      guard let values = constants.floats(name) else {
+        throw GraphError("\(what) needs constant float scales")
+      }
       scales = values.isEmpty ? nil : values
     } else if upsample, let values = node.attributes["scales"]?.floatsValue {
       scales = values
@@ -87,7 +89,9 @@ struct ResizePlan: Sendable {
         throw GraphError("\(what) has \(scales.count) scales for \(axes.count) axes")
       }
       for (axis, value) in zip(axes, scales) {
-        guard value.isFinite, value > 0, value <= 65536 else { throw GraphError("\(what) has invalid scale \(value)") }
+        guard value.isFinite, value > 0, value <= 65536 else {
+          throw GraphError("\(what) has invalid scale \(value)")
+        }
         scale[axis] = value
         let extent = Float(shape[axis]) * value
         guard extent < Float(1 << 30) else { throw GraphError("\(what) would make axis \(axis) too large") }
@@ -97,7 +101,9 @@ struct ResizePlan: Sendable {
       guard sizes.count == axes.count else {
         throw GraphError("\(what) has \(sizes.count) sizes for \(axes.count) axes")
       }
-      for size in sizes where size < 1 || size >= 1 << 30 { throw GraphError("\(what) has invalid size \(size)") }
+      for size in sizes where size < 1 || size >= 1 << 30 {
+        throw GraphError("\(what) has invalid size \(size)")
+      }
       let policy = node.string("keep_aspect_ratio_policy", default: "stretch")
       switch policy {
       case "stretch":
@@ -132,17 +138,26 @@ struct ResizePlan: Sendable {
     mode = resolvedMode
     // Upsample and opset-10 Resize (inputs X, scales) map coordinates asymmetrically and floor.
     let legacy = upsample || node.inputs.count == 2
-    let transform = upsample
-      ? "asymmetric" : node.string("coordinate_transformation_mode", default: legacy ? "asymmetric" : "half_pixel")
-    guard ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "half_pixel_symmetric", "tf_half_pixel_for_nn"].contains(transform)
+    let transform =
+      upsample
+      ? "asymmetric"
+      : node.string("coordinate_transformation_mode", default: legacy ? "asymmetric" : "half_pixel")
+    guard
+      [
+        "half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "half_pixel_symmetric",
+        "tf_half_pixel_for_nn",
+      ].contains(transform)
     else {
       throw GraphError("\(what) has unsupported coordinate_transformation_mode \"\(transform)\"")
     }
-    let rounding = upsample ? "floor" : node.string("nearest_mode", default: legacy ? "floor" : "round_prefer_floor")
+    let rounding =
+      upsample ? "floor" : node.string("nearest_mode", default: legacy ? "floor" : "round_prefer_floor")
     guard ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"].contains(rounding) else {
       throw GraphError("\(what) has unknown nearest_mode \"\(rounding)\"")
     }
-    if node.int("antialias", default: 0) != 0, resolvedMode == .linear, scale[rank - 2] < 1 || scale[rank - 1] < 1 {
+    if node.int("antialias", default: 0) != 0, resolvedMode == .linear,
+      scale[rank - 2] < 1 || scale[rank - 1] < 1
+    {
       throw GraphError("\(what): antialiased downscaling is not supported")
     }
     planes = shape[..<(rank - 2)].reduce(1, *)
@@ -186,7 +201,8 @@ struct ResizePlan: Sendable {
         switch rounding {
         case "floor": index = x.rounded(.down)
         case "ceil": index = x.rounded(.up)
-        case "round_prefer_ceil": index = x - x.rounded(.down) == 0.5 ? x.rounded(.up) : x.rounded(.toNearestOrAwayFromZero)
+        case "round_prefer_ceil":
+          index = x - x.rounded(.down) == 0.5 ? x.rounded(.up) : x.rounded(.toNearestOrAwayFromZero)
         default: index = x - x.rounded(.down) == 0.5 ? x.rounded(.down) : x.rounded(.toNearestOrAwayFromZero)
         }
         let clamped = index.isFinite ? Swift.min(Swift.max(index, 0), Float(input - 1)) : 0
@@ -230,7 +246,8 @@ final class ResizeKernel: Kernel {
     rowTiles = (p.outputHeight + tile - 1) / tile
     (firstY, secondY, weightY) = p.table(scale: p.scaleY, input: p.inputHeight, output: p.outputHeight)
     (firstX, secondX, weightX) = p.table(scale: p.scaleX, input: p.inputWidth, output: p.outputWidth)
-    doublesColumns = p.outputWidth == 2 * p.inputWidth && firstX.enumerated().allSatisfy { $0.element == $0.offset / 2 }
+    doublesColumns =
+      p.outputWidth == 2 * p.inputWidth && firstX.enumerated().allSatisfy { $0.element == $0.offset / 2 }
     scratch = p.mode == .linear ? LaneScratch(floatsPerLane: 2 * p.outputWidth) : nil
   }
 
@@ -248,7 +265,9 @@ final class ResizeKernel: Kernel {
     }
   }
 
-  private func nearest(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ rows: Range<Int>) {
+  private func nearest(
+    _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ rows: Range<Int>
+  ) {
     let width = p.outputWidth
     for oy in rows {
       let target = output + oy * width

@@ -57,7 +57,9 @@ enum ShapeOperators {
       infer: { node, inputs, _ throws(GraphError) in
         let input = try OperatorSupport.input(node, inputs, 0)
         let perm = try permutation(node, rank: input.shape.count)
-        return [try derived(input, node, shape: perm.map { input.shape[$0] }, axisMap: { perm.firstIndex(of: $0) })]
+        return [
+          try derived(input, node, shape: perm.map { input.shape[$0] }, axisMap: { perm.firstIndex(of: $0) })
+        ]
       },
       build: { node, inputs, outputs, _ throws(GraphError) in
         let input = try OperatorSupport.view(node, inputs, 0)
@@ -113,7 +115,9 @@ enum ShapeOperators {
         var bound = outputs.makeIterator()
         for (index, size) in sizes.enumerated() {
           defer { offset += size }
-          guard index < node.outputs.count, !node.outputs[index].isEmpty, let target = bound.next() else { continue }
+          guard index < node.outputs.count, !node.outputs[index].isEmpty, let target = bound.next() else {
+            continue
+          }
           targets.append(target)
           copies.append(
             StridedCopy(
@@ -145,14 +149,19 @@ enum ShapeOperators {
         let indices = try OperatorSupport.input(node, inputs, 1)
         let axis = try gatherAxis(node, data, indices, constants)
         let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
-        return [try derived(data, node, shape: shape, axisMap: { $0 < axis ? $0 : $0 == axis ? nil : $0 + indices.shape.count - 1 })]
+        return [
+          try derived(
+            data, node, shape: shape,
+            axisMap: { $0 < axis ? $0 : $0 == axis ? nil : $0 + indices.shape.count - 1 })
+        ]
       },
       build: { node, inputs, outputs, constants throws(GraphError) in
         let data = try OperatorSupport.view(node, inputs, 0)
         let indices = try OperatorSupport.view(node, inputs, 1)
         let axis = try gatherAxis(node, data.info, indices.info, constants)
         return GatherKernel(
-          data: data, indices: indices, constant: constants.ints(node.inputs[1]), output: outputs[0], axis: axis)
+          data: data, indices: indices, constant: constants.ints(node.inputs[1]), output: outputs[0],
+          axis: axis)
       }),
     "Shape": OperatorDefinition(
       infer: { node, inputs, _ throws(GraphError) in
@@ -162,7 +171,8 @@ enum ShapeOperators {
       },
       build: { node, inputs, outputs, _ throws(GraphError) in
         let input = try OperatorSupport.view(node, inputs, 0)
-        return ShapeKernel(values: shapeValues(node, input.shape).map { Int32(clamping: $0) }, output: outputs[0])
+        return ShapeKernel(
+          values: shapeValues(node, input.shape).map { Int32(clamping: $0) }, output: outputs[0])
       }),
   ]
 
@@ -191,20 +201,28 @@ enum ShapeOperators {
 
   /// An output description of `shape` with `input`'s type; per-axis quantization follows its
   /// axis through `axisMap` (nil: the axis is cut or merged, which is an error).
-  static func derived(_ input: TensorInfo, _ node: Node, shape: [Int], axisMap: (Int) -> Int?) throws(GraphError) -> TensorInfo {
+  static func derived(_ input: TensorInfo, _ node: Node, shape: [Int], axisMap: (Int) -> Int?)
+    throws(GraphError) -> TensorInfo
+  {
     var quantization = input.quantization
     if var perAxis = quantization, let axis = perAxis.axis {
       guard let mapped = axisMap(axis) else {
-        throw GraphError("node \(node.name) (\(node.op)) cannot reshape the quantization axis \(axis) of a per-axis quantized tensor")
+        throw GraphError(
+          "node \(node.name) (\(node.op)) cannot reshape the quantization axis \(axis) of a per-axis quantized tensor"
+        )
       }
       perAxis.axis = mapped
       quantization = perAxis
     }
-    return TensorInfo(name: node.outputs.first ?? "", elementType: input.elementType, shape: shape, quantization: quantization)
+    return TensorInfo(
+      name: node.outputs.first ?? "", elementType: input.elementType, shape: shape, quantization: quantization
+    )
   }
 
   /// A definition for operators that only change the shape (the bytes are copied as they are).
-  static func reshaping(_ shape: @escaping @Sendable (Node, TensorInfo, ConstantLookup) throws(GraphError) -> [Int])
+  static func reshaping(
+    _ shape: @escaping @Sendable (Node, TensorInfo, ConstantLookup) throws(GraphError) -> [Int]
+  )
     -> OperatorDefinition
   {
     OperatorDefinition(
@@ -214,12 +232,18 @@ enum ShapeOperators {
         guard product(output) == input.elementCount else {
           throw GraphError("node \(node.name) (\(node.op)) cannot make \(input.shape) into \(output)")
         }
-        return [try derived(input, node, shape: output, axisMap: { axis in reshapedAxis(axis, from: input.shape, to: output) })]
+        return [
+          try derived(
+            input, node, shape: output, axisMap: { axis in reshapedAxis(axis, from: input.shape, to: output) }
+          )
+        ]
       },
       build: { node, inputs, outputs, _ throws(GraphError) in
         let input = try OperatorSupport.view(node, inputs, 0)
         let count = input.elementCount
-        return CopyKernel(source: input, target: outputs[0], copies: [StridedCopy(shape: [count], sourceStrides: [1], targetStrides: [1])])
+        return CopyKernel(
+          source: input, target: outputs[0],
+          copies: [StridedCopy(shape: [count], sourceStrides: [1], targetStrides: [1])])
       })
   }
 
@@ -234,12 +258,16 @@ enum ShapeOperators {
     return nil
   }
 
-  static func reshapedShape(_ node: Node, _ input: [Int], _ constants: ConstantLookup) throws(GraphError) -> [Int] {
+  static func reshapedShape(_ node: Node, _ input: [Int], _ constants: ConstantLookup) throws(GraphError)
+    -> [Int]
+  {
     let what = "node \(node.name) (Reshape)"
     guard node.inputs.count > 1, let requested = constants.ints(node.inputs[1]) else {
       throw GraphError("\(what) needs a constant shape input")
     }
-    guard requested.count <= Graph.maximumRank else { throw GraphError("\(what) asks for rank \(requested.count)") }
+    guard requested.count <= Graph.maximumRank else {
+      throw GraphError("\(what) asks for rank \(requested.count)")
+    }
     let allowZero = node.int("allowzero", default: 0) != 0
     var shape: [Int] = []
     var inferred: Int?
@@ -251,7 +279,8 @@ enum ShapeOperators {
         shape.append(1)
       case 0 where !allowZero:
         guard index < input.count else {
-          throw GraphError("\(what): shape \(requested) copies dimension \(index) of a rank-\(input.count) input")
+          throw GraphError(
+            "\(what): shape \(requested) copies dimension \(index) of a rank-\(input.count) input")
         }
         shape.append(input[index])
       case 0...:
@@ -272,7 +301,9 @@ enum ShapeOperators {
   }
 
   /// Axes from input 1 (opset 13+) or the `axes` attribute (before).
-  static func axesInput(_ node: Node, _ constants: ConstantLookup, required: Bool) throws(GraphError) -> [Int]? {
+  static func axesInput(_ node: Node, _ constants: ConstantLookup, required: Bool) throws(GraphError)
+    -> [Int]?
+  {
     if node.inputs.count > 1, !node.inputs[1].isEmpty {
       guard let axes = constants.ints(node.inputs[1]) else {
         throw GraphError("node \(node.name) (\(node.op)) needs constant axes")
@@ -296,7 +327,9 @@ enum ShapeOperators {
     let what = "node \(node.name) (Concat)"
     guard !node.inputs.isEmpty else { throw GraphError("\(what) has no inputs") }
     let first = try OperatorSupport.input(node, inputs, 0)
-    guard let requested = node.attributes["axis"]?.intValue else { throw GraphError("\(what) needs an axis attribute") }
+    guard let requested = node.attributes["axis"]?.intValue else {
+      throw GraphError("\(what) needs an axis attribute")
+    }
     guard !first.shape.isEmpty else { throw GraphError("\(what) cannot concatenate scalars") }
     let axis = try OperatorSupport.axis(requested, rank: first.shape.count, node)
     var shape = first.shape
@@ -304,29 +337,40 @@ enum ShapeOperators {
     for index in node.inputs.indices {
       let info = try OperatorSupport.input(node, inputs, index)
       guard info.elementType == first.elementType, info.quantization == first.quantization else {
-        throw GraphError("\(what): input \(index) is \(info.elementType) with quantization \(String(describing: info.quantization)), unlike input 0")
+        throw GraphError(
+          "\(what): input \(index) is \(info.elementType) with quantization \(String(describing: info.quantization)), unlike input 0"
+        )
       }
       guard info.shape.count == first.shape.count,
         info.shape.indices.allSatisfy({ $0 == axis || info.shape[$0] == first.shape[$0] })
       else {
-        throw GraphError("\(what): input \(index) of shape \(info.shape) does not match \(first.shape) outside axis \(axis)")
+        throw GraphError(
+          "\(what): input \(index) of shape \(info.shape) does not match \(first.shape) outside axis \(axis)")
       }
       shape[axis] += info.shape[axis]
     }
     if let quantizationAxis = first.quantization?.axis, quantizationAxis == axis {
       throw GraphError("\(what) cannot concatenate along the quantization axis of per-axis quantized inputs")
     }
-    return (TensorInfo(name: node.outputs.first ?? "", elementType: first.elementType, shape: shape, quantization: first.quantization), axis)
+    return (
+      TensorInfo(
+        name: node.outputs.first ?? "", elementType: first.elementType, shape: shape,
+        quantization: first.quantization), axis
+    )
   }
 
-  static func splitSizes(_ node: Node, _ shape: [Int], _ constants: ConstantLookup) throws(GraphError) -> (Int, [Int]) {
+  static func splitSizes(_ node: Node, _ shape: [Int], _ constants: ConstantLookup) throws(GraphError) -> (
+    Int, [Int]
+  ) {
     let what = "node \(node.name) (Split)"
     guard !shape.isEmpty else { throw GraphError("\(what) cannot split a scalar") }
     let axis = try OperatorSupport.axis(node.int("axis", default: 0), rank: shape.count, node)
     let extent = shape[axis]
     var sizes: [Int]
     if node.inputs.count > 1, !node.inputs[1].isEmpty {
-      guard let values = constants.ints(node.inputs[1]) else { throw GraphError("\(what) needs a constant split input") }
+      guard let values = constants.ints(node.inputs[1]) else {
+        throw GraphError("\(what) needs a constant split input")
+      }
       sizes = values
     } else if let values = node.ints("split") {
       sizes = values
@@ -362,7 +406,9 @@ enum ShapeOperators {
 
   /// ONNX Slice bounds: negative starts/ends count from the end; both are clamped (huge ends such
   /// as INT64_MAX, imported as Int32.max, mean "to the end"); negative steps walk backwards.
-  static func slicePlan(_ node: Node, _ shape: [Int], _ constants: ConstantLookup) throws(GraphError) -> SlicePlan {
+  static func slicePlan(_ node: Node, _ shape: [Int], _ constants: ConstantLookup) throws(GraphError)
+    -> SlicePlan
+  {
     let what = "node \(node.name) (Slice)"
     func values(_ index: Int, _ attribute: String) throws(GraphError) -> [Int]? {
       if index < node.inputs.count, !node.inputs[index].isEmpty {
@@ -380,13 +426,18 @@ enum ShapeOperators {
     let axes = try values(3, "axes") ?? Array(0..<starts.count)
     let steps = try values(4, "steps") ?? [Int](repeating: 1, count: starts.count)
     guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
-      throw GraphError("\(what): starts \(starts), ends \(ends), axes \(axes) and steps \(steps) differ in length")
+      throw GraphError(
+        "\(what): starts \(starts), ends \(ends), axes \(axes) and steps \(steps) differ in length")
     }
-    var plan = SlicePlan(starts: [Int](repeating: 0, count: rank), steps: [Int](repeating: 1, count: rank), shape: shape, sliced: [])
+    var plan = SlicePlan(
+      starts: [Int](repeating: 0, count: rank), steps: [Int](repeating: 1, count: rank), shape: shape,
+      sliced: [])
     let limit = 1 << 40
     for index in axes.indices {
       let axis = try OperatorSupport.axis(axes[index], rank: rank, node)
-      guard plan.sliced.insert(axis).inserted else { throw GraphError("\(what) lists axis \(axes[index]) twice") }
+      guard plan.sliced.insert(axis).inserted else {
+        throw GraphError("\(what) lists axis \(axes[index]) twice")
+      }
       let step = Swift.min(Swift.max(steps[index], -limit), limit)
       guard step != 0 else { throw GraphError("\(what) has a zero step on axis \(axes[index])") }
       let extent = shape[axis]
@@ -411,7 +462,9 @@ enum ShapeOperators {
     return plan
   }
 
-  static func gatherAxis(_ node: Node, _ data: TensorInfo, _ indices: TensorInfo, _ constants: ConstantLookup) throws(GraphError) -> Int {
+  static func gatherAxis(_ node: Node, _ data: TensorInfo, _ indices: TensorInfo, _ constants: ConstantLookup)
+    throws(GraphError) -> Int
+  {
     let what = "node \(node.name) (Gather)"
     guard !data.shape.isEmpty else { throw GraphError("\(what) cannot gather from a scalar") }
     let axis = try OperatorSupport.axis(node.int("axis", default: 0), rank: data.shape.count, node)
@@ -448,10 +501,13 @@ struct StridedCopy: Sendable {
   var targetOffset: Int
   var count: Int
 
-  init(shape: [Int], sourceStrides: [Int], targetStrides: [Int], sourceOffset: Int = 0, targetOffset: Int = 0) {
+  init(shape: [Int], sourceStrides: [Int], targetStrides: [Int], sourceOffset: Int = 0, targetOffset: Int = 0)
+  {
     var kept: [Int] = [], source: [Int] = [], target: [Int] = []
     for axis in shape.indices where shape[axis] != 1 {
-      if !kept.isEmpty, source.last! == sourceStrides[axis] * shape[axis], target.last! == targetStrides[axis] * shape[axis] {
+      if !kept.isEmpty, source.last! == sourceStrides[axis] * shape[axis],
+        target.last! == targetStrides[axis] * shape[axis]
+      {
         kept[kept.count - 1] *= shape[axis]
         source[source.count - 1] = sourceStrides[axis]
         target[target.count - 1] = targetStrides[axis]
@@ -480,7 +536,9 @@ struct StridedCopy: Sendable {
       && sourceStrides[shape.count - 1] != 1
   }
 
-  func run(_ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer, elementSize: Int, threads: ThreadPool) {
+  func run(
+    _ source: UnsafeRawPointer, _ target: UnsafeMutableRawPointer, elementSize: Int, threads: ThreadPool
+  ) {
     guard count > 0 else { return }
     let rank = shape.count
     if isTransposeOfLastTwo {
@@ -503,7 +561,8 @@ struct StridedCopy: Sendable {
               for column in firstColumn..<lastColumn { t[column] = s[column * rowSource] }
             } else {
               let s = (source + (sourceBase + row) * elementSize).assumingMemoryBound(to: UInt8.self)
-              let t = (target + (targetBase + row * rowTarget) * elementSize).assumingMemoryBound(to: UInt8.self)
+              let t = (target + (targetBase + row * rowTarget) * elementSize).assumingMemoryBound(
+                to: UInt8.self)
               for column in firstColumn..<lastColumn { t[column] = s[column * rowSource] }
             }
           }

@@ -17,10 +17,12 @@ enum SoftmaxOperators {
       build: { node, inputs, outputs, _ throws(GraphError) in
         let input = try OperatorSupport.view(node, inputs, 0)
         let shape = input.shape
-        let axis = shape.isEmpty ? 0 : try OperatorSupport.axis(node.int("axis", default: -1), rank: shape.count, node)
+        let axis =
+          shape.isEmpty ? 0 : try OperatorSupport.axis(node.int("axis", default: -1), rank: shape.count, node)
         return SoftmaxKernel(
           x: input, y: outputs[0], log: log, outer: shape.isEmpty ? 1 : shape[..<axis].reduce(1, *),
-          extent: shape.isEmpty ? 1 : shape[axis], inner: shape.isEmpty ? 1 : shape[(axis + 1)...].reduce(1, *))
+          extent: shape.isEmpty ? 1 : shape[axis],
+          inner: shape.isEmpty ? 1 : shape[(axis + 1)...].reduce(1, *))
       })
   }
 
@@ -56,7 +58,8 @@ final class SoftmaxKernel: Kernel {
       return
     }
     let blocks = (inner + SoftmaxKernel.block - 1) / SoftmaxKernel.block
-    context.threads.forEachRange(outer * blocks, chunk: Swift.max(1, 16384 / (extent * SoftmaxKernel.block))) { tasks in
+    context.threads.forEachRange(outer * blocks, chunk: Swift.max(1, 16384 / (extent * SoftmaxKernel.block)))
+    { tasks in
       withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * SoftmaxKernel.block) { scratch in
         let maxima = scratch.baseAddress!, sums = maxima + SoftmaxKernel.block
         for task in tasks {
@@ -106,7 +109,9 @@ final class SoftmaxKernel: Kernel {
   }
 
   @inline(__always)
-  static func row(_ source: UnsafeMutablePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int, log: Bool) {
+  static func row(
+    _ source: UnsafeMutablePointer<Float>, _ target: UnsafeMutablePointer<Float>, _ count: Int, log: Bool
+  ) {
     var index = 0
     var maxima = SIMD8<Float>(repeating: -.infinity)
     while index + 8 <= count {

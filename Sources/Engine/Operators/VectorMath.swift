@@ -32,10 +32,14 @@ enum VectorMath {
 
   /// Lane-wise maximum and minimum (the standard library's pointwiseMax/Min are not inlined).
   @inline(__always)
-  static func max(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+  static func max(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    a.replacing(with: b, where: b .> a)
+  }
 
   @inline(__always)
-  static func min(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .< a) }
+  static func min(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    a.replacing(with: b, where: b .< a)
+  }
 
   @inline(__always)
   static func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {

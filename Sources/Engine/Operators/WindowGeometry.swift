@@ -26,12 +26,14 @@ struct WindowGeometry: Sendable, Equatable {
         throw GraphError("\(what) has \(values.count) \(key) for \(rank) spatial axes; expected \(count)")
       }
       for value in values where value < minimum || value > maximumAttributeValue {
-        throw GraphError("\(what) has \(key) \(values); each must be in \(minimum)...\(maximumAttributeValue)")
+        throw GraphError(
+          "\(what) has \(key) \(values); each must be in \(minimum)...\(maximumAttributeValue)")
       }
       return values
     }
     for extent in kernel where extent < 1 || extent > maximumAttributeValue {
-      throw GraphError("\(what) has kernel shape \(kernel); each extent must be in 1...\(maximumAttributeValue)")
+      throw GraphError(
+        "\(what) has kernel shape \(kernel); each extent must be in 1...\(maximumAttributeValue)")
     }
     let strides = try list("strides", count: rank, default: 1, minimum: 1)
     let dilations = try list("dilations", count: rank, default: 1, minimum: 1)
@@ -46,7 +48,8 @@ struct WindowGeometry: Sendable, Equatable {
         let numerator = size + pads[axis] + pads[rank + axis] - extent
         guard numerator >= 0 else {
           throw GraphError(
-            "\(what): the kernel (extent \(extent)) is larger than padded input axis \(axis) (\(size) + pads \(pads[axis]), \(pads[rank + axis]))")
+            "\(what): the kernel (extent \(extent)) is larger than padded input axis \(axis) (\(size) + pads \(pads[axis]), \(pads[rank + axis]))"
+          )
         }
         var count = numerator / strides[axis] + 1
         if ceilMode {
@@ -64,13 +67,16 @@ struct WindowGeometry: Sendable, Equatable {
         output[axis] = count
       case "VALID":
         guard size >= extent else {
-          throw GraphError("\(what): the kernel (extent \(extent)) is larger than input axis \(axis) (\(size)) with auto_pad VALID")
+          throw GraphError(
+            "\(what): the kernel (extent \(extent)) is larger than input axis \(axis) (\(size)) with auto_pad VALID"
+          )
         }
         pads[axis] = 0
         pads[rank + axis] = 0
         output[axis] = (size - extent) / strides[axis] + 1
       default:
-        throw GraphError("\(what) has unknown auto_pad \"\(autoPad)\" (NOTSET, SAME_UPPER, SAME_LOWER or VALID)")
+        throw GraphError(
+          "\(what) has unknown auto_pad \"\(autoPad)\" (NOTSET, SAME_UPPER, SAME_LOWER or VALID)")
       }
       guard output[axis] >= 1 else {
         throw GraphError("\(what) would produce an empty output along spatial axis \(axis)")

@@ -31,16 +31,20 @@ public final class CompiledModel {
     let activations = infos.keys.filter { graph.constants[$0] == nil && firstUse[$0] != nil }.sorted()
     let plan = MemoryPlan(
       activations.map {
-        MemoryPlan.Request(bytes: infos[$0]!.byteCount, firstStep: firstUse[$0]!, lastStep: max(firstUse[$0]!, lastUse[$0] ?? firstUse[$0]!))
+        MemoryPlan.Request(
+          bytes: infos[$0]!.byteCount, firstStep: firstUse[$0]!,
+          lastStep: max(firstUse[$0]!, lastUse[$0] ?? firstUse[$0]!))
       })
-    let arena = UnsafeMutableRawPointer.allocate(byteCount: max(plan.arenaBytes, MemoryPlan.alignment), alignment: MemoryPlan.alignment)
+    let arena = UnsafeMutableRawPointer.allocate(
+      byteCount: max(plan.arenaBytes, MemoryPlan.alignment), alignment: MemoryPlan.alignment)
     arena.initializeMemory(as: UInt8.self, repeating: 0, count: max(plan.arenaBytes, MemoryPlan.alignment))
     var views: [String: TensorView] = [:]
     for (index, name) in activations.enumerated() {
       views[name] = TensorView(data: arena + plan.offsets[index], info: infos[name]!)
     }
     for (name, tensor) in graph.constants {
-      views[name] = TensorView(data: UnsafeMutableRawPointer(mutating: tensor.bytes.baseAddress!), info: infos[name]!)
+      views[name] = TensorView(
+        data: UnsafeMutableRawPointer(mutating: tensor.bytes.baseAddress!), info: infos[name]!)
     }
     var kernels: [any Kernel] = []
     do throws(GraphError) {
@@ -100,7 +104,9 @@ public final class CompiledModel {
     for info in graph.inputs {
       guard let tensor = inputs[info.name] else { throw GraphError("missing input \(info.name)") }
       guard tensor.shape == info.shape, tensor.elementType == info.elementType else {
-        throw GraphError("input \(info.name) must be \(info.elementType) \(info.shape), not \(tensor.elementType) \(tensor.shape)")
+        throw GraphError(
+          "input \(info.name) must be \(info.elementType) \(info.shape), not \(tensor.elementType) \(tensor.shape)"
+        )
       }
       views[info.name]!.data.copyMemory(from: tensor.bytes.baseAddress!, byteCount: info.byteCount)
     }
@@ -110,7 +116,8 @@ public final class CompiledModel {
       let view = views[name]!
       let tensor: Tensor
       do {
-        tensor = try Tensor(shape: view.shape, elementType: view.info.elementType, quantization: view.info.quantization)
+        tensor = try Tensor(
+          shape: view.shape, elementType: view.info.elementType, quantization: view.info.quantization)
       } catch {
         throw GraphError("output \(name): \(error)")
       }

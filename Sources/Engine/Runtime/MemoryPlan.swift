@@ -28,9 +28,13 @@ public struct MemoryPlan: Sendable, Equatable {
   public let totalBytes: Int
 
   public init(_ requests: [Request]) {
-    func aligned(_ bytes: Int) -> Int { (bytes + MemoryPlan.alignment - 1) / MemoryPlan.alignment * MemoryPlan.alignment }
+    func aligned(_ bytes: Int) -> Int {
+      (bytes + MemoryPlan.alignment - 1) / MemoryPlan.alignment * MemoryPlan.alignment
+    }
     let order = requests.indices.sorted {
-      (aligned(requests[$0].bytes), requests[$1].firstStep) > (aligned(requests[$1].bytes), requests[$0].firstStep)
+      (aligned(requests[$0].bytes), requests[$1].firstStep) > (
+        aligned(requests[$1].bytes), requests[$0].firstStep
+      )
     }
     var offsets = [Int](repeating: 0, count: requests.count)
     var placed: [Int] = []

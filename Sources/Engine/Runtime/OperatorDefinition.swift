@@ -1,9 +1,11 @@
 /// How the engine handles one operator: infer output descriptions from input descriptions (and
 /// constant inputs such as a Reshape's shape), and build a kernel bound to concrete views.
 public struct OperatorDefinition: Sendable {
-  public typealias Infer = @Sendable (_ node: Node, _ inputs: [TensorInfo?], _ constants: ConstantLookup)
+  public typealias Infer =
+    @Sendable (_ node: Node, _ inputs: [TensorInfo?], _ constants: ConstantLookup)
     throws(GraphError) -> [TensorInfo]
-  public typealias Build = @Sendable (_ node: Node, _ inputs: [TensorView?], _ outputs: [TensorView], _ constants: ConstantLookup)
+  public typealias Build =
+    @Sendable (_ node: Node, _ inputs: [TensorView?], _ outputs: [TensorView], _ constants: ConstantLookup)
     throws(GraphError) -> any Kernel
 
   public var infer: Infer
@@ -28,7 +30,8 @@ public struct ConstantLookup {
     guard let tensor = tensor(name) else { return nil }
     switch tensor.elementType {
     case .int32: return tensor.withElements(as: Int32.self) { $0.map(Int.init) }
-    case .float32: return tensor.withElements(as: Float.self) { values in
+    case .float32:
+      return tensor.withElements(as: Float.self) { values in
         values.allSatisfy { $0.rounded() == $0 && abs($0) < 1e15 } ? values.map { Int($0) } : nil
       }
     case .int8: return tensor.withElements(as: Int8.self) { $0.map(Int.init) }

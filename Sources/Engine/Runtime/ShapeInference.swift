@@ -1,6 +1,8 @@
 /// Infers the description (type, shape, quantization) of every tensor of a validated graph.
 public enum ShapeInference {
-  public static func infer(_ graph: Graph, registry: OperatorRegistry) throws(GraphError) -> [String: TensorInfo] {
+  public static func infer(_ graph: Graph, registry: OperatorRegistry) throws(GraphError) -> [String:
+    TensorInfo]
+  {
     // Unsupported operators are reported all at once, with the nodes that use them.
     let unsupported = graph.nodes.filter { registry[$0.op] == nil }
     if !unsupported.isEmpty {

@@ -32,11 +32,14 @@ public final class ThreadPool: @unchecked Sendable {
     for _ in 1..<threadCount {
       var thread = pthread_t()
       let context = Unmanaged.passRetained(self).toOpaque()
-      if pthread_create(&thread, nil, { context in
-        let pool = Unmanaged<ThreadPool>.fromOpaque(context!).takeRetainedValue()
-        pool.workerLoop()
-        return nil
-      }, context) == 0 {
+      if pthread_create(
+        &thread, nil,
+        { context in
+          let pool = Unmanaged<ThreadPool>.fromOpaque(context!).takeRetainedValue()
+          pool.workerLoop()
+          return nil
+        }, context) == 0
+      {
         workers.append(thread)
       } else {
         Unmanaged<ThreadPool>.fromOpaque(context).release()

@@ -91,7 +91,9 @@ struct BenchDecode: ParsableCommand {
       }
       guard let hiyari, let peer, let process else { continue }
       guard hiyari.frames == peer.frames, hiyari.frames == process.frames else {
-        printError("frame counts differ: hiyari \(hiyari.frames), ffmpeg \(peer.frames), hiyari process \(process.frames)")
+        printError(
+          "frame counts differ: hiyari \(hiyari.frames), ffmpeg \(peer.frames), hiyari process \(process.frames)"
+        )
         throw ExitCode(1)
       }
       let label = round == 0 ? "warm-up" : "round \(round)"
@@ -127,13 +129,15 @@ struct BenchDecode: ParsableCommand {
     let result = try BenchProcess.run([
       selfPath, "bench", "decode", "--child", "--clip", clip, "--threads", String(threads),
     ])
-    guard result.exitStatus == 0, let line = result.output.split(separator: "\n").first(where: { $0.hasPrefix("child ") })
+    guard result.exitStatus == 0,
+      let line = result.output.split(separator: "\n").first(where: { $0.hasPrefix("child ") })
     else {
       printError("hiyari child decode failed (status \(result.exitStatus)): \(result.output)")
       throw ExitCode(1)
     }
     let fields = BenchText.keyValues(line)
-    guard let frames = fields["frames"].flatMap({ Int($0) }), let total = fields["total"].flatMap({ Double($0) })
+    guard let frames = fields["frames"].flatMap({ Int($0) }),
+      let total = fields["total"].flatMap({ Double($0) })
     else {
       printError("cannot parse the child's report: \(line)")
       throw ExitCode(1)
@@ -146,7 +150,9 @@ struct BenchDecode: ParsableCommand {
   private func printSummary(_ summaries: [DecodeSummary]) {
     print("## Summary (medians of \(rounds) rounds; a ratio > 1 means Hiyari is faster)")
     print("")
-    print("| threads | A Hiyari fps (in-process: open, probe, decode, close) | B ffmpeg fps (its bench rtime) | **A/B** | per-round A/B median (min..max) | A frames per CPU-s | B frames per CPU-s (utime+stime) | A/B per CPU-s | C Hiyari process wall fps | B ffmpeg process wall fps | C/B wall |")
+    print(
+      "| threads | A Hiyari fps (in-process: open, probe, decode, close) | B ffmpeg fps (its bench rtime) | **A/B** | per-round A/B median (min..max) | A frames per CPU-s | B frames per CPU-s (utime+stime) | A/B per CPU-s | C Hiyari process wall fps | B ffmpeg process wall fps | C/B wall |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for s in summaries {
       let hiyari = median(s.hiyari)
@@ -161,10 +167,13 @@ struct BenchDecode: ParsableCommand {
           + " | \(formatDecimal(median(s.pairedRtime), places: 3)) (\(formatDecimal(s.pairedRtime.min() ?? .nan, places: 3))..\(formatDecimal(s.pairedRtime.max() ?? .nan, places: 3)))"
           + " | \(formatDecimal(cpuHiyari, places: 1)) | \(formatDecimal(cpuPeer, places: 1)) | \(formatDecimal(cpuHiyari / cpuPeer, places: 3))"
           + " | \(formatDecimal(process, places: 1)) | \(formatDecimal(wall, places: 1))"
-          + " | \(formatDecimal(process / wall, places: 3)) (per-round \(formatDecimal(median(s.pairedWall), places: 3))) |")
+          + " | \(formatDecimal(process / wall, places: 3)) (per-round \(formatDecimal(median(s.pairedWall), places: 3))) |"
+      )
     }
     print("")
-    print("| threads | Hiyari decode-only fps (open excluded) | Hiyari open+probe ms | ffmpeg start-up + open + probe + exit ms (B wall - rtime) | Hiyari process start-up + exit ms (C wall - its in-process time) |")
+    print(
+      "| threads | Hiyari decode-only fps (open excluded) | Hiyari open+probe ms | ffmpeg start-up + open + probe + exit ms (B wall - rtime) | Hiyari process start-up + exit ms (C wall - its in-process time) |"
+    )
     print("| --- | --- | --- | --- | --- |")
     for s in summaries {
       print(
@@ -175,7 +184,8 @@ struct BenchDecode: ParsableCommand {
     for s in summaries {
       let ratio = median(s.hiyari) / median(s.ffmpegRtime)
       print(
-        "goal (A/B >= 0.95) at threads \(s.threads): \(ratio >= 0.95 ? "met" : "NOT met") (\(formatDecimal(ratio, places: 3)))")
+        "goal (A/B >= 0.95) at threads \(s.threads): \(ratio >= 0.95 ? "met" : "NOT met") (\(formatDecimal(ratio, places: 3)))"
+      )
     }
   }
 
@@ -291,10 +301,12 @@ enum BenchFFmpeg {
     arguments += ["-f", "null", "-"]
     let result = try BenchProcess.run(arguments)
     guard result.exitStatus == 0 else {
-      printError("\(arguments.joined(separator: " ")) failed (status \(result.exitStatus)):\n\(result.output)")
+      printError(
+        "\(arguments.joined(separator: " ")) failed (status \(result.exitStatus)):\n\(result.output)")
       throw ExitCode(1)
     }
-    var run = FFmpegRun(frames: -1, utime: .nan, stime: .nan, rtime: .nan, maxRSSKiB: nil, wallSeconds: result.wallSeconds)
+    var run = FFmpegRun(
+      frames: -1, utime: .nan, stime: .nan, rtime: .nan, maxRSSKiB: nil, wallSeconds: result.wallSeconds)
     // The last progress report ("frame=  600 fps=...") is printed even with -nostats.
     for line in result.output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
       if line.hasPrefix("frame=") {
@@ -540,7 +552,8 @@ struct BenchMachine {
     var text = [CChar](repeating: 0, count: 64)
     let length = strftime(&text, text.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
     let date = String(decoding: text[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    return BenchMachine(cpu: model, cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), kernel: kernel, date: date)
+    return BenchMachine(
+      cpu: model, cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), kernel: kernel, date: date)
   }
 }
 

@@ -63,7 +63,9 @@ struct BenchMemory: ParsableCommand {
     print("# hiyari bench memory")
     print("- clip: \(path) (\(BenchClips.describe(path)))")
     print("- machine: \(machine.cpu), \(machine.cores) cores, Linux \(machine.kernel); \(machine.date)")
-    print("- mode: \(reopen ? "reopen the clip at each end" : "one long file (reopened only if it ends)"), threads \(threads)")
+    print(
+      "- mode: \(reopen ? "reopen the clip at each end" : "one long file (reopened only if it ends)"), threads \(threads)"
+    )
     print("")
 
     let baselineFrame = frames / 10
@@ -132,17 +134,27 @@ struct BenchMemory: ParsableCommand {
     let passed = growth <= tolerance && peakGrowth <= tolerance
     print("| figure | value |")
     print("| --- | --- |")
-    print("| frames decoded (opens) | \(decoded) (\(opens)) in \(formatDecimal(seconds, places: 1)) s, checksum \(checksum) |")
+    print(
+      "| frames decoded (opens) | \(decoded) (\(opens)) in \(formatDecimal(seconds, places: 1)) s, checksum \(checksum) |"
+    )
     let peak = max(last.hwm, end.hwm, MemorySample.maximumResidentBytes())
     print("| peak RSS (VmHWM, ru_maxrss) over the run | \(mib(peak)) MiB |")
-    print("| ffmpeg peak RSS, same file and threads (peer) | \(peer.maxRSSKiB.map { mib($0 * 1024) } ?? "?") MiB (\(peer.frames) frames) |")
+    print(
+      "| ffmpeg peak RSS, same file and threads (peer) | \(peer.maxRSSKiB.map { mib($0 * 1024) } ?? "?") MiB (\(peer.frames) frames) |"
+    )
     if let peerKiB = peer.maxRSSKiB {
-      print("| peak RSS ratio Hiyari/ffmpeg | \(formatDecimal(Double(peak) / Double(peerKiB * 1024), places: 3)) |")
+      print(
+        "| peak RSS ratio Hiyari/ffmpeg | \(formatDecimal(Double(peak) / Double(peerKiB * 1024), places: 3)) |"
+      )
     }
     print("| RSS growth frame \(baselineFrame) -> \(frames) | \(kib(growth)) KiB |")
     print("| peak (VmHWM) growth frame \(baselineFrame) -> \(frames) | \(kib(peakGrowth)) KiB |")
-    print("| largest RSS after frame \(baselineFrame) (every 50 frames) minus RSS at \(baselineFrame) | \(kib(windowGrowth)) KiB |")
-    print("| least-squares RSS slope from frame \(baselineFrame) | \(formatDecimal(slope, places: 2)) bytes/frame |")
+    print(
+      "| largest RSS after frame \(baselineFrame) (every 50 frames) minus RSS at \(baselineFrame) | \(kib(windowGrowth)) KiB |"
+    )
+    print(
+      "| least-squares RSS slope from frame \(baselineFrame) | \(formatDecimal(slope, places: 2)) bytes/frame |"
+    )
     print("| tolerance | \(toleranceKib) KiB |")
     print("")
     print("check (RSS and peak growth <= \(toleranceKib) KiB): \(passed ? "passed" : "FAILED")")

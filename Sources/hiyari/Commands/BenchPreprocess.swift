@@ -32,7 +32,9 @@ struct BenchPreprocess: ParsableCommand {
   }
 
   func run() throws {
-    print("preprocess: 1280x720 -> 320x192, \(iterations) iterations per variant after \(warmup) warm-up, interleaved")
+    print(
+      "preprocess: 1280x720 -> 320x192, \(iterations) iterations per variant after \(warmup) warm-up, interleaved"
+    )
     print("kernel: \(Preprocessor.kernelName) (scalar when features are masked)")
     for format in [PixelFormat.nv12, .yuv420p] {
       try bench(format)
@@ -56,7 +58,8 @@ struct BenchPreprocess: ParsableCommand {
       frame: frame, outputWidth: 320, outputHeight: 192, bufferHeight: 192, firstRow: 0, flags: SWS_BILINEAR)
     defer { swscaleStretched.close() }
     let swscaleFast = try SwscalePeer(
-      frame: frame, outputWidth: 320, outputHeight: 180, bufferHeight: 192, firstRow: 6, flags: SWS_FAST_BILINEAR)
+      frame: frame, outputWidth: 320, outputHeight: 180, bufferHeight: 192, firstRow: 6,
+      flags: SWS_FAST_BILINEAR)
     defer { swscaleFast.close() }
 
     let variants: [(name: String, body: () throws -> Void)] = [
@@ -136,7 +139,9 @@ private final class SyntheticFrame {
     planes = shapes.map { UnsafeMutablePointer<UInt8>.allocate(capacity: $0.0 * $0.1) }
     pitches = shapes.map(\.0)
     for y in 0..<height {
-      for x in 0..<width { planes[0][y * width + x] = UInt8(truncatingIfNeeded: (x + 2 * y) / 8 + (x ^ y) % 16) }
+      for x in 0..<width {
+        planes[0][y * width + x] = UInt8(truncatingIfNeeded: (x + 2 * y) / 8 + (x ^ y) % 16)
+      }
     }
     for y in 0..<chromaHeight {
       for x in 0..<chromaWidth {
@@ -153,7 +158,9 @@ private final class SyntheticFrame {
     }
     frame = Frame(
       format: format, width: width, height: height,
-      planes: zip(planes, shapes).map { FramePlane(base: UnsafeRawPointer($0), bytesPerRow: $1.0, rows: $1.1) })
+      planes: zip(planes, shapes).map {
+        FramePlane(base: UnsafeRawPointer($0), bytesPerRow: $1.0, rows: $1.1)
+      })
   }
 
   func deallocate() { planes.forEach { $0.deallocate() } }
@@ -181,7 +188,8 @@ private final class SwscalePeer {
     self.context = context
     // BT.601 limited range in, full-range RGB out: what Hiyari's spec asks for.
     sws_setColorspaceDetails(
-      context, sws_getCoefficients(SWS_CS_ITU601), 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+      context, sws_getCoefficients(SWS_CS_ITU601), 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16,
+      1 << 16)
     sources = frame.planes.map { UnsafePointer($0) } + [nil]
     sourceStrides = frame.pitches.map(Int32.init) + [0]
     output = .allocate(capacity: outputWidth * 3 * bufferHeight)

@@ -51,7 +51,9 @@ struct CaptureCommand: ParsableCommand {
     guard frames >= 0 else { throw ValidationError("--frames must be 0 or more") }
     guard parseSize(size) != nil else { throw ValidationError("--size must look like 1280x720") }
     guard fps > 0 && fps <= 1000 else { throw ValidationError("--fps must be in (0, 1000]") }
-    if let format, FourCC.parse(format) == nil { throw ValidationError("--format takes four characters, e.g. YUYV") }
+    if let format, FourCC.parse(format) == nil {
+      throw ValidationError("--format takes four characters, e.g. YUYV")
+    }
     guard snapshotEvery > 0 else { throw ValidationError("--snapshot-every must be positive") }
   }
 
@@ -131,10 +133,14 @@ struct CaptureCommand: ParsableCommand {
     guard !quiet else { return }
     if let camera = source as? V4L2Camera {
       let rate = camera.framesPerSecond.map { " @ \(formatRate($0)) fps" } ?? ""
-      print("camera \(camera.name): \(camera.info.card) (\(camera.info.driver)) \(FourCC.string(camera.mode.fourCC)) \(camera.mode.width)x\(camera.mode.height)\(rate)")
+      print(
+        "camera \(camera.name): \(camera.info.card) (\(camera.info.driver)) \(FourCC.string(camera.mode.fourCC)) \(camera.mode.width)x\(camera.mode.height)\(rate)"
+      )
     } else if let media = source as? MediaSource {
       let info = media.info
-      print("media \(media.name): \(info.container) \(info.codec) \(info.width)x\(info.height) decoder \(info.decoder)\(info.hardware.map { " (\($0))" } ?? "")")
+      print(
+        "media \(media.name): \(info.container) \(info.codec) \(info.width)x\(info.height) decoder \(info.decoder)\(info.hardware.map { " (\($0))" } ?? "")"
+      )
     }
   }
 }

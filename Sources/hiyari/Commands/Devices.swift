@@ -39,15 +39,20 @@ struct Devices: ParsableCommand {
   static func text(_ info: V4L2DeviceInfo) -> String {
     var lines = [
       "\(info.path): \(info.card) (driver \(info.driver), \(info.busInfo))"
-        + (info.canCapture ? (info.canStream ? " capture, streaming" : " capture, no streaming") : " not a capture device")
+        + (info.canCapture
+          ? (info.canStream ? " capture, streaming" : " capture, no streaming") : " not a capture device")
     ]
     for format in info.formats {
-      let flags = [format.isCompressed ? "compressed" : nil, format.isEmulated ? "emulated by libv4l2" : nil].compactMap { $0 }
+      let flags = [format.isCompressed ? "compressed" : nil, format.isEmulated ? "emulated by libv4l2" : nil]
+        .compactMap { $0 }
       lines.append(
-        "  \(FourCC.string(format.fourCC)) \(format.description)" + (flags.isEmpty ? "" : " [\(flags.joined(separator: ", "))]"))
+        "  \(FourCC.string(format.fourCC)) \(format.description)"
+          + (flags.isEmpty ? "" : " [\(flags.joined(separator: ", "))]"))
       for size in format.sizes {
         let rates = size.intervals.map { formatRate($0.framesPerSecond) }
-        lines.append("    \(size.width)x\(size.height)" + (rates.isEmpty ? "" : " @ \(rates.joined(separator: ", ")) fps"))
+        lines.append(
+          "    \(size.width)x\(size.height)"
+            + (rates.isEmpty ? "" : " @ \(rates.joined(separator: ", ")) fps"))
       }
     }
     return lines.joined(separator: "\n")

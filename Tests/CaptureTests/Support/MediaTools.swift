@@ -32,7 +32,8 @@ enum MediaTools {
     }
     let hint = package ?? (name == "ffprobe" ? "ffmpeg" : name)
     throw Failure(
-      description: "\(name) is not installed: these tests need it (install it with `apt-get install \(hint)`)")
+      description: "\(name) is not installed: these tests need it (install it with `apt-get install \(hint)`)"
+    )
   }
 
   /// Runs `tool` to completion (killing it after `timeoutSeconds`) and returns what it printed.
@@ -59,7 +60,8 @@ enum MediaTools {
     while process.isRunning && Date() < deadline { usleep(2_000) }
     if process.isRunning {
       stop(process)
-      throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) did not finish in \(timeoutSeconds) s")
+      throw Failure(
+        description: "\(tool) \(arguments.joined(separator: " ")) did not finish in \(timeoutSeconds) s")
     }
     let output = Output(
       status: process.terminationStatus,
@@ -67,7 +69,8 @@ enum MediaTools {
       stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
     guard output.status == 0 else {
       throw Failure(
-        description: "\(tool) \(arguments.joined(separator: " ")) exited with \(output.status): \(output.stderr)")
+        description:
+          "\(tool) \(arguments.joined(separator: " ")) exited with \(output.status): \(output.stderr)")
     }
     return output
   }
@@ -84,7 +87,9 @@ enum MediaTools {
   }
 
   /// Starts a long-running helper (a server); stop it with `stop(_:)`. Its stderr goes to `log`.
-  static func start(_ tool: String, _ arguments: [String], log: String, directory: String? = nil) throws -> Process {
+  static func start(_ tool: String, _ arguments: [String], log: String, directory: String? = nil) throws
+    -> Process
+  {
     let executable = try require(tool)
     _ = FileManager.default.createFile(atPath: log, contents: nil)
     let process = Process()
@@ -170,7 +175,9 @@ enum MediaTools {
       if let text = value as? String { return Int64(text) }
       return nil
     }
-    let timeBaseParts = ((stream["time_base"] as? String) ?? "").split(separator: "/").compactMap { Int64($0) }
+    let timeBaseParts = ((stream["time_base"] as? String) ?? "").split(separator: "/").compactMap {
+      Int64($0)
+    }
     guard timeBaseParts.count == 2, let count = integer(stream["nb_read_frames"]) else {
       throw Failure(description: "ffprobe gave no time base or frame count for \(path)")
     }
@@ -195,7 +202,9 @@ enum MediaTools {
     _ path: String, pixelFormat: String, layout: PlaneLayout, in directory: TemporaryDirectory
   ) throws -> [[UInt8]] {
     let raw = directory.file(URL(fileURLWithPath: path).lastPathComponent + ".\(pixelFormat).raw")
-    try ffmpeg(["-i", path, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", pixelFormat, raw])
+    try ffmpeg([
+      "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", pixelFormat, raw,
+    ])
     let bytes = try readBytes(raw)
     let size = layout.frameBytes
     guard size > 0, bytes.count % size == 0 else {
@@ -251,9 +260,13 @@ struct PlaneLayout: Equatable, CustomStringConvertible {
 enum FramePixels {
   /// The visible bytes of every plane of `frame`, packed (row padding dropped), after checking each
   /// plane's rows and stride against `layout`. Returns nil (and records an issue) on a geometry error.
-  static func packed(_ frame: Frame, layout: PlaneLayout, sourceLocation: SourceLocation = #_sourceLocation) -> [UInt8]? {
+  static func packed(_ frame: Frame, layout: PlaneLayout, sourceLocation: SourceLocation = #_sourceLocation)
+    -> [UInt8]?
+  {
     guard frame.planeCount == layout.planes.count else {
-      Issue.record("frame has \(frame.planeCount) planes, expected \(layout.planes.count)", sourceLocation: sourceLocation)
+      Issue.record(
+        "frame has \(frame.planeCount) planes, expected \(layout.planes.count)",
+        sourceLocation: sourceLocation)
       return nil
     }
     var bytes: [UInt8] = []
@@ -276,14 +289,17 @@ enum FramePixels {
 
   /// Where two packed pictures first differ, described by plane, row and column; nil if equal.
   static func firstDifference(_ actual: [UInt8], _ expected: [UInt8], layout: PlaneLayout) -> String? {
-    guard actual.count == expected.count else { return "sizes differ: \(actual.count) vs \(expected.count) bytes" }
+    guard actual.count == expected.count else {
+      return "sizes differ: \(actual.count) vs \(expected.count) bytes"
+    }
     guard actual != expected else { return nil }
     var offset = 0
     for (index, plane) in layout.planes.enumerated() {
       let size = plane.width * plane.rows
       for i in 0..<size where actual[offset + i] != expected[offset + i] {
         let differing = (0..<size).filter { actual[offset + $0] != expected[offset + $0] }.count
-        return "plane \(index) row \(i / plane.width) column \(i % plane.width): \(actual[offset + i]) vs \(expected[offset + i]) (\(differing) of \(size) bytes differ)"
+        return
+          "plane \(index) row \(i / plane.width) column \(i % plane.width): \(actual[offset + i]) vs \(expected[offset + i]) (\(differing) of \(size) bytes differ)"
       }
       offset += size
     }
@@ -320,7 +336,9 @@ func monotonicSeconds() -> Double {
 /// A free TCP port on 127.0.0.1 (bound once, then released for a server to take).
 func freeLocalPort() throws -> UInt16 {
   let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-  guard descriptor >= 0 else { throw MediaTools.Failure(description: "socket: \(String(cString: strerror(errno)))") }
+  guard descriptor >= 0 else {
+    throw MediaTools.Failure(description: "socket: \(String(cString: strerror(errno)))")
+  }
   defer { Glibc.close(descriptor) }
   var address = sockaddr_in()
   address.sin_family = sa_family_t(AF_INET)
@@ -374,7 +392,9 @@ final class ListeningSocket: @unchecked Sendable {
 
   init() throws {
     descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw MediaTools.Failure(description: "socket: \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw MediaTools.Failure(description: "socket: \(String(cString: strerror(errno)))")
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -398,7 +418,9 @@ final class ListeningSocket: @unchecked Sendable {
   /// On a background thread: accepts one client (waiting at most `acceptSeconds`), writes `bytes`
   /// to it, then keeps the connection open and silent until the client hangs up or `holdSeconds`
   /// pass. `done` is signalled when the thread ends.
-  func serveOnceThenStall(_ bytes: [UInt8], acceptSeconds: Int32 = 10, holdSeconds: Int32 = 30) -> DispatchSemaphore {
+  func serveOnceThenStall(_ bytes: [UInt8], acceptSeconds: Int32 = 10, holdSeconds: Int32 = 30)
+    -> DispatchSemaphore
+  {
     let done = DispatchSemaphore(value: 0)
     let listener = descriptor
     Thread.detachNewThread {
@@ -410,7 +432,9 @@ final class ListeningSocket: @unchecked Sendable {
       defer { Glibc.close(client) }
       var sent = 0
       while sent < bytes.count {
-        let written = bytes[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        let written = bytes[sent...].withUnsafeBytes {
+          send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+        }
         if written <= 0 { return }
         sent += written
       }

@@ -22,7 +22,8 @@ final class SyntheticFrameSource: FrameSource, @unchecked Sendable {
   let height = 4
 
   /// Produces `limit` frames, then ends (or throws `failure`).
-  init(periodMicroseconds: UInt32, limit: Int64, failure: CaptureError? = nil, gate: DispatchSemaphore? = nil) {
+  init(periodMicroseconds: UInt32, limit: Int64, failure: CaptureError? = nil, gate: DispatchSemaphore? = nil)
+  {
     self.gate = gate
     self.periodMicroseconds = periodMicroseconds
     self.limit = limit

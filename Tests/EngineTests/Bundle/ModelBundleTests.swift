@@ -16,7 +16,9 @@ import Testing
     weight.withMutableElements(as: Float.self) { for i in 0..<4 { $0[i] = Float(i) - 1.5 } }
     let codes = try Tensor(
       shape: [3], elementType: .int8, quantization: Quantization(scale: 0.5, zeroPoint: 0))
-    codes.withMutableElements(as: Int8.self) { $0[0] = -7; $0[1] = 0; $0[2] = 9 }
+    codes.withMutableElements(as: Int8.self) {
+      $0[0] = -7; $0[1] = 0; $0[2] = 9
+    }
     return Graph(
       inputs: [TensorInfo(name: "x", elementType: .float32, shape: [1, 4])], outputs: ["y"],
       nodes: [
@@ -36,7 +38,8 @@ import Testing
     #expect(try loaded.graph.nodes == graph.validated().nodes)
     #expect(loaded.graph.inputs == graph.inputs && loaded.graph.outputs == graph.outputs)
     #expect(loaded.graph.metadata == ["producer": "test"])
-    #expect(loaded.graph.constants["w"]!.withElements(as: Float.self) { Array($0) } == [-1.5, -0.5, 0.5, 1.5])
+    #expect(
+      loaded.graph.constants["w"]!.withElements(as: Float.self) { Array($0) } == [-1.5, -0.5, 0.5, 1.5])
     #expect(loaded.graph.constants["codes"]!.withElements(as: Int8.self) { Array($0) } == [-7, 0, 9])
     #expect(loaded.graph.constants["codes"]!.quantization == Quantization(scale: 0.5, zeroPoint: 0))
     // Weights are mapped 4-byte aligned for their element type.
@@ -55,7 +58,8 @@ import Testing
     #expect {
       _ = try ModelBundle(folder: folder)
     } throws: { error in
-      (error as! GraphError).description.hasSuffix("content does not match the SHA-256 recorded in model.json")
+      (error as! GraphError).description.hasSuffix(
+        "content does not match the SHA-256 recorded in model.json")
     }
   }
 

@@ -31,10 +31,14 @@ import Testing
         Node(name: "q", op: "Relu", inputs: ["x"], outputs: ["a"]),
       ])
     #expect(throws: GraphError("tensor a is produced by both node q and node p")) { try twice.validated() }
-    let dangling = Graph(inputs: [Self.input], outputs: ["a"], nodes: [Node(name: "p", op: "Relu", inputs: ["y"], outputs: ["a"])])
+    let dangling = Graph(
+      inputs: [Self.input], outputs: ["a"],
+      nodes: [Node(name: "p", op: "Relu", inputs: ["y"], outputs: ["a"])])
     #expect(throws: GraphError("node p (Relu) reads y, which nothing produces")) { try dangling.validated() }
     let missingOutput = Graph(inputs: [Self.input], outputs: ["z"], nodes: [])
-    #expect(throws: GraphError("graph output z is not produced by any node")) { try missingOutput.validated() }
+    #expect(throws: GraphError("graph output z is not produced by any node")) {
+      try missingOutput.validated()
+    }
   }
 
   /// x -> a -> (b, c) -> d: a diamond.

@@ -32,7 +32,9 @@ import Testing
     var entries: [String] = []
     let directory = opendir(folder)!
     while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
       if name != "." && name != ".." { entries.append(name) }
     }
     closedir(directory)

@@ -45,7 +45,8 @@ private typealias M = ONNXTestModels
     #expect(graph.nodes.map(\.op) == ["Identity"])
     // A Dropout whose mask is an output is not an identity.
     let masked = M.model(
-      inputs: [M.value("x", dims: [2])], outputs: ["y", "mask"], nodes: [M.node("Dropout", ["x"], ["y", "mask"])])
+      inputs: [M.value("x", dims: [2])], outputs: ["y", "mask"],
+      nodes: [M.node("Dropout", ["x"], ["y", "mask"])])
     var literal = try Self.literal(masked)
     IdentityRemoval.apply(&literal)
     #expect(literal.nodes.map(\.op) == ["Dropout"])
@@ -54,7 +55,10 @@ private typealias M = ONNXTestModels
       inputs: [M.value("x", dims: [2])], outputs: ["z"],
       nodes: [M.node("Dropout", ["x", "", "train"], ["y"]), M.node("Relu", ["y"], ["z"])],
       initializers: [M.bytes("train", [1], type: 9, dims: [])])
-    #expect(throws: GraphError("node Dropout_0 (Dropout) reads train, a BOOL tensor, which the engine does not support")) {
+    #expect(
+      throws: GraphError(
+        "node Dropout_0 (Dropout) reads train, a BOOL tensor, which the engine does not support")
+    ) {
       try importONNX(bytes: M.serialized(training))
     }
     training.graph.initializer[0] = M.bytes("train", [0], type: 9, dims: [])
@@ -95,7 +99,9 @@ private typealias M = ONNXTestModels
     #expect(M.ints(graph.constants["n"]) == [24] && graph.constants["n"]?.shape == [])
   }
 
-  static let hasShapeOperators = ["Gather", "Concat", "Reshape"].allSatisfy { StandardOperators.registry[$0] != nil }
+  static let hasShapeOperators = ["Gather", "Concat", "Reshape"].allSatisfy {
+    StandardOperators.registry[$0] != nil
+  }
 
   /// What exporters write for `x.view(x.size(0), -1)`.
   @Test(.enabled(if: hasShapeOperators, "needs the engine's Gather, Concat and Reshape"))
@@ -110,7 +116,8 @@ private typealias M = ONNXTestModels
         M.node("Reshape", ["x", "target"], ["y"], name: "reshape"),
       ],
       initializers: [
-        M.int64s("zero", [0], dims: []), M.int64s("axes", [0], dims: [1]), M.int64s("minus1", [-1], dims: [1]),
+        M.int64s("zero", [0], dims: []), M.int64s("axes", [0], dims: [1]),
+        M.int64s("minus1", [-1], dims: [1]),
       ])
     let graph = try importONNX(bytes: M.serialized(model))
     #expect(graph.nodes.map(\.name) == ["reshape"])
@@ -120,7 +127,9 @@ private typealias M = ONNXTestModels
   @Test func leavesDequantizeOfConstantsUnlessAsked() throws {
     let model = M.model(
       inputs: [M.value("x", dims: [2])], outputs: ["y"],
-      nodes: [M.node("DequantizeLinear", ["w", "scale", "zero"], ["wf"]), M.node("Mul", ["x", "wf"], ["y"])],
+      nodes: [
+        M.node("DequantizeLinear", ["w", "scale", "zero"], ["wf"]), M.node("Mul", ["x", "wf"], ["y"]),
+      ],
       initializers: [
         M.bytes("w", [0xfe, 0x04], type: 3, dims: [2]), M.floats("scale", [0.5], dims: []),
         M.bytes("zero", [0x01], type: 3, dims: []),
@@ -188,8 +197,12 @@ private typealias M = ONNXTestModels
     return M.model(
       inputs: [M.value("x", dims: [1, 2, 5, 5])], outputs: ["y"],
       nodes: [
-        M.node("Conv", bias ? ["x", "W", "B"] : ["x", "W"], ["c"], name: "conv", [M.attribute("pads", ints: [1, 1, 1, 1])]),
-        M.node("BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["y"], [M.attribute("epsilon", float: 1e-3)]),
+        M.node(
+          "Conv", bias ? ["x", "W", "B"] : ["x", "W"], ["c"], name: "conv",
+          [M.attribute("pads", ints: [1, 1, 1, 1])]),
+        M.node(
+          "BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["y"],
+          [M.attribute("epsilon", float: 1e-3)]),
       ], initializers: initializers)
   }
 
@@ -208,7 +221,8 @@ private typealias M = ONNXTestModels
     let variance: [Float] = [0.8, 1.7, 0.2]
     let expected = conv.enumerated().map { index, value in
       let channel = index / 25
-      return (value - mean[channel]) / (variance[channel] + 1e-3).squareRoot() * gamma[channel] + beta[channel]
+      return (value - mean[channel]) / (variance[channel] + 1e-3).squareRoot() * gamma[channel]
+        + beta[channel]
     }
     #expect(Self.maxDifference(M.values(fused["y"]), expected) < 1e-5)
     // And against the engine's own BatchNormalization, once it exists.
@@ -231,7 +245,9 @@ private typealias M = ONNXTestModels
   // MARK: Activations
 
   /// x [1, 2, 6, 6] -> Conv(3x3, 4 channels) -> `activation` nodes -> y.
-  static func convThen(_ activation: [Onnx_NodeProto], initializers: [Onnx_TensorProto] = [], opset: Int64 = 13)
+  static func convThen(
+    _ activation: [Onnx_NodeProto], initializers: [Onnx_TensorProto] = [], opset: Int64 = 13
+  )
     -> Onnx_ModelProto
   {
     M.model(
@@ -246,18 +262,27 @@ private typealias M = ONNXTestModels
   static let activationCases: [(String, Onnx_ModelProto, [String: Attribute])] = [
     ("Relu", convThen([M.node("Relu", ["c"], ["y"])]), ["activation": .string("Relu")]),
     (
-      "Clip", convThen([M.node("Clip", ["c", "lo", "hi"], ["y"])], initializers: [M.floats("lo", [-0.5], dims: []), M.floats("hi", [1], dims: [])]),
+      "Clip",
+      convThen(
+        [M.node("Clip", ["c", "lo", "hi"], ["y"])],
+        initializers: [M.floats("lo", [-0.5], dims: []), M.floats("hi", [1], dims: [])]),
       ["activation": .string("Clip"), "activation_min": .float(-0.5), "activation_max": .float(1)]
     ),
     (
-      "Clip6", convThen([M.node("Clip", ["c"], ["y"], [M.attribute("min", float: 0), M.attribute("max", float: 6)])], opset: 9),
+      "Clip6",
+      convThen(
+        [M.node("Clip", ["c"], ["y"], [M.attribute("min", float: 0), M.attribute("max", float: 6)])], opset: 9
+      ),
       ["activation": .string("Clip"), "activation_min": .float(0), "activation_max": .float(6)]
     ),
     (
       "LeakyRelu", convThen([M.node("LeakyRelu", ["c"], ["y"], [M.attribute("alpha", float: 0.2)])]),
       ["activation": .string("LeakyRelu"), "activation_alpha": .float(0.2)]
     ),
-    ("HardSwish", convThen([M.node("HardSwish", ["c"], ["y"])], opset: 14), ["activation": .string("HardSwish")]),
+    (
+      "HardSwish", convThen([M.node("HardSwish", ["c"], ["y"])], opset: 14),
+      ["activation": .string("HardSwish")]
+    ),
     ("Sigmoid", convThen([M.node("Sigmoid", ["c"], ["y"])]), ["activation": .string("Sigmoid")]),
     (
       "SiLU", convThen([M.node("Sigmoid", ["c"], ["s"]), M.node("Mul", ["s", "c"], ["y"])]),
@@ -289,7 +314,10 @@ private typealias M = ONNXTestModels
   @Test func fusesStandaloneSigmoidMulIntoSiLU() throws {
     let model = M.model(
       inputs: [M.value("x", dims: [1, 5])], outputs: ["y"],
-      nodes: [M.node("Relu", ["x"], ["r"]), M.node("Sigmoid", ["r"], ["s"]), M.node("Mul", ["r", "s"], ["y"], name: "swish")])
+      nodes: [
+        M.node("Relu", ["x"], ["r"]), M.node("Sigmoid", ["r"], ["s"]),
+        M.node("Mul", ["r", "s"], ["y"], name: "swish"),
+      ])
     let input = try M.tensor([-2, -0.5, 0, 0.5, 3], shape: [1, 5])
     let (graph, fused) = try M.run(model, ["x": input])
     #expect(graph.nodes.map(\.op) == ["Relu", "SiLU"])
@@ -316,12 +344,14 @@ private typealias M = ONNXTestModels
 
   @Test func rewritesOldSoftmaxIntoTheCurrentForm() throws {
     let lastAxis = M.model(
-      inputs: [M.value("x", dims: [2, 5])], outputs: ["y"], nodes: [M.node("Softmax", ["x"], ["y"])], opset: 11)
+      inputs: [M.value("x", dims: [2, 5])], outputs: ["y"], nodes: [M.node("Softmax", ["x"], ["y"])],
+      opset: 11)
     var graph = try Self.literal(lastAxis)
     try OpsetNormalization.apply(&graph, opset: 11, registry: StandardOperators.registry)
     #expect(graph.nodes.map(\.op) == ["Softmax"] && graph.nodes[0].attributes["axis"] == .int(-1))
     let inner = M.model(
-      inputs: [M.value("x", dims: [2, 3, 4])], outputs: ["y"], nodes: [M.node("Softmax", ["x"], ["y"])], opset: 11)
+      inputs: [M.value("x", dims: [2, 3, 4])], outputs: ["y"], nodes: [M.node("Softmax", ["x"], ["y"])],
+      opset: 11)
     graph = try Self.literal(inner)
     try OpsetNormalization.apply(&graph, opset: 11, registry: StandardOperators.registry)
     #expect(graph.nodes.map(\.op) == ["Flatten", "Softmax", "Shape", "Reshape"])
@@ -333,8 +363,15 @@ private typealias M = ONNXTestModels
       inputs: [M.value("x", dims: [1, 2, 8, 8])], outputs: ["y"],
       nodes: [
         M.node("Upsample", ["x"], ["u"], [M.attribute("scales", floats: [1, 1, 2, 2])]),
-        M.node("Slice", ["u"], ["s"], [M.attribute("starts", ints: [1]), M.attribute("ends", ints: [Int64.max]), M.attribute("axes", ints: [2])]),
-        M.node("Pad", ["s"], ["p"], [M.attribute("pads", ints: [0, 0, 1, 1, 0, 0, 1, 1]), M.attribute("value", float: 0.5)]),
+        M.node(
+          "Slice", ["u"], ["s"],
+          [
+            M.attribute("starts", ints: [1]), M.attribute("ends", ints: [Int64.max]),
+            M.attribute("axes", ints: [2]),
+          ]),
+        M.node(
+          "Pad", ["s"], ["p"],
+          [M.attribute("pads", ints: [0, 0, 1, 1, 0, 0, 1, 1]), M.attribute("value", float: 0.5)]),
         M.node("Squeeze", ["p"], ["y"], [M.attribute("axes", ints: [0])]),
       ], opset: 8)
     var graph = try Self.literal(model)
@@ -353,7 +390,8 @@ private typealias M = ONNXTestModels
     #expect(M.ints(graph.constants[graph.nodes[3].inputs[1]]) == [0])
     // Resize of opset 10 takes (X, scales): the scales move behind an empty roi.
     let resize10 = M.model(
-      inputs: [M.value("x", dims: [1, 1, 2, 2])], outputs: ["y"], nodes: [M.node("Resize", ["x", "scales"], ["y"])],
+      inputs: [M.value("x", dims: [1, 1, 2, 2])], outputs: ["y"],
+      nodes: [M.node("Resize", ["x", "scales"], ["y"])],
       initializers: [M.floats("scales", [1, 1, 2, 2], dims: [4])], opset: 10)
     graph = try Self.literal(resize10)
     try OpsetNormalization.apply(&graph, opset: 10, registry: StandardOperators.registry)

@@ -42,12 +42,18 @@ import Testing
   /// graph input read only in such slots with `ONNXImportOptions.constantInputs`.
   static let parameterSlots: [String: Set<Int>] = {
     var slots: [String: Set<Int>] = [
-      "Reshape": [1], "Slice": [1, 2, 3, 4], "Resize": [1, 2, 3], "Upsample": [1], "Squeeze": [1], "Unsqueeze": [1],
-      "Split": [1], "Clip": [1, 2], "Pad": [1, 2, 3], "Expand": [1], "Tile": [1], "TopK": [1], "ConstantOfShape": [0],
+      "Reshape": [1], "Slice": [1, 2, 3, 4], "Resize": [1, 2, 3], "Upsample": [1], "Squeeze": [1],
+      "Unsqueeze": [1],
+      "Split": [1], "Clip": [1, 2], "Pad": [1, 2, 3], "Expand": [1], "Tile": [1], "TopK": [1],
+      "ConstantOfShape": [0],
       "QuantizeLinear": [1, 2], "DequantizeLinear": [1, 2], "QLinearConv": [1, 2, 3, 4, 5, 6, 7, 8],
-      "QLinearMatMul": [1, 2, 3, 4, 5, 6, 7], "QLinearAdd": [1, 2, 4, 5, 6, 7], "QLinearMul": [1, 2, 4, 5, 6, 7],
+      "QLinearMatMul": [1, 2, 3, 4, 5, 6, 7], "QLinearAdd": [1, 2, 4, 5, 6, 7],
+      "QLinearMul": [1, 2, 4, 5, 6, 7],
     ]
-    for reduction in ["ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceSumSquare"] {
+    for reduction in [
+      "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", "ReduceL1", "ReduceL2",
+      "ReduceSumSquare",
+    ] {
       slots[reduction] = [1]
     }
     return slots
@@ -59,13 +65,18 @@ import Testing
     var data = Set<String>()
     for node in model.graph.node {
       for (slot, name) in node.input.enumerated() where !name.isEmpty {
-        if parameterSlots[node.opType]?.contains(slot) == true { parameter.insert(name) } else { data.insert(name) }
+        if parameterSlots[node.opType]?.contains(slot) == true {
+          parameter.insert(name)
+        } else {
+          data.insert(name)
+        }
       }
     }
     return parameter.subtracting(data).intersection(model.graph.input.map(\.name))
   }
 
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
   static let resultsPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("conformance-results.md")
@@ -94,18 +105,25 @@ import Testing
       Issue.record(Comment(rawValue: "\(error)"))
       return
     }
-    let directories = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix("test_") }.sorted()
-    #expect(directories.count > 100, "expected ONNX's node test cases in \(root.path), found \(directories.count)")
+    let directories = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
+      $0.hasPrefix("test_")
+    }.sorted()
+    #expect(
+      directories.count > 100, "expected ONNX's node test cases in \(root.path), found \(directories.count)")
     let known = Set(StandardOperators.registry.operatorNames).union(ONNXImporter.importerOperators)
     var results: [CaseResult] = []
     var outside = 0
     let verbose = ProcessInfo.processInfo.environment["HIYARI_CONFORMANCE_VERBOSE"] != nil
     for name in directories {
       let directory = root.appendingPathComponent(name)
-      guard let bytes = FileManager.default.contents(atPath: directory.appendingPathComponent("model.onnx").path),
+      guard
+        let bytes = FileManager.default.contents(atPath: directory.appendingPathComponent("model.onnx").path),
         let model = try? ONNXImporter.decode([UInt8](bytes))
       else { continue }
-      let operators = Set(model.graph.node.map { ONNXOpsetPolicy.isDefaultDomain($0.domain) ? $0.opType : "\($0.domain).\($0.opType)" })
+      let operators = Set(
+        model.graph.node.map {
+          ONNXOpsetPolicy.isDefaultDomain($0.domain) ? $0.opType : "\($0.domain).\($0.opType)"
+        })
       guard operators.isSubset(of: known) else {
         outside += 1
         continue
@@ -155,7 +173,8 @@ import Testing
       var shapes: [String: [Int]] = [:]
       for (index, name) in inputNames.enumerated() where !initializers.contains(name) {
         guard let proto = loadTensor(folder.appendingPathComponent("input_\(index).pb")) else {
-          return .notSupported("input \(name) has no tensor data (an omitted optional input or a non-tensor type)")
+          return .notSupported(
+            "input \(name) has no tensor data (an omitted optional input or a non-tensor type)")
         }
         shapes[name] = proto.dims.map { Int($0) }
         do {
@@ -210,7 +229,9 @@ import Testing
   }
 
   /// Nil when `actual` matches `expected`; otherwise what differs.
-  static func compare(_ actual: Tensor, _ expected: Onnx_TensorProto, name: String, atol: Float = atol) -> String? {
+  static func compare(_ actual: Tensor, _ expected: Onnx_TensorProto, name: String, atol: Float = atol)
+    -> String?
+  {
     let expectedShape = expected.dims.map { Int($0) }
     guard actual.shape == expectedShape else {
       return "output \(name) has shape \(actual.shape); expected \(expectedShape)"
@@ -218,7 +239,8 @@ import Testing
     let converted: Tensor
     do {
       guard case .tensor(let tensor) = try ONNXTensorConversion.convert(expected, name: name) else {
-        return "output \(name): expected values are \(ONNXDataType.name(expected.dataType)), which the engine cannot produce"
+        return
+          "output \(name): expected values are \(ONNXDataType.name(expected.dataType)), which the engine cannot produce"
       }
       converted = tensor
     } catch {
@@ -244,16 +266,19 @@ import Testing
         }
       }
       guard let worst else { return nil }
-      return "output \(name): \(bad) of \(want.count) values differ; worst at \(worst.index): got \(got[worst.index]), expected \(want[worst.index])"
+      return
+        "output \(name): \(bad) of \(want.count) values differ; worst at \(worst.index): got \(got[worst.index]), expected \(want[worst.index])"
     }
     guard actual.elementType == converted.elementType else {
-      return "output \(name) is \(actual.elementType); expected \(ONNXDataType.name(expected.dataType)) (\(converted.elementType) in the engine)"
+      return
+        "output \(name) is \(actual.elementType); expected \(ONNXDataType.name(expected.dataType)) (\(converted.elementType) in the engine)"
     }
     let got = integers(actual)
     let want = integers(converted)
     guard let first = want.indices.first(where: { got[$0] != want[$0] }) else { return nil }
     let bad = want.indices.filter { got[$0] != want[$0] }.count
-    return "output \(name): \(bad) of \(want.count) values differ; first at \(first): got \(got[first]), expected \(want[first])"
+    return
+      "output \(name): \(bad) of \(want.count) values differ; first at \(first): got \(got[first]), expected \(want[first])"
   }
 
   static func integers(_ tensor: Tensor) -> [Int] {
@@ -293,7 +318,9 @@ import Testing
     func result(_ outcome: Outcome, _ before: Int = 0, _ after: Int = 0) -> ModelResult {
       ModelResult(name: name, outcome: outcome, nodes: (before, after))
     }
-    guard let data = FileManager.default.contents(atPath: url.path), let model = try? ONNXImporter.decode([UInt8](data)) else {
+    guard let data = FileManager.default.contents(atPath: url.path),
+      let model = try? ONNXImporter.decode([UInt8](data))
+    else {
       return result(.failed("cannot read the model"))
     }
     let expectedURL = url.deletingLastPathComponent().appendingPathComponent("\(name)_output_0.pb")
@@ -306,10 +333,17 @@ import Testing
     for input in model.graph.input where !initializers.contains(input.name) {
       let shape = input.type.tensorType.shape.dim.map { $0.dimValue > 0 ? Int($0.dimValue) : 1 }
       let count = shape.reduce(1, *)
-      guard let tensor = try? ONNXTestModels.tensor((0..<count).map { Float(Double($0) / Double(count)) }, shape: shape) else {
+      guard
+        let tensor = try? ONNXTestModels.tensor(
+          (0..<count).map { Float(Double($0) / Double(count)) }, shape: shape)
+      else {
         return result(.failed("cannot make input \(input.name)"))
       }
-      if read.contains(input.name) { inputs[input.name] = tensor } else { options.constantInputs[input.name] = tensor }
+      if read.contains(input.name) {
+        inputs[input.name] = tensor
+      } else {
+        options.constantInputs[input.name] = tensor
+      }
     }
     let graph: Graph
     do {
@@ -321,7 +355,8 @@ import Testing
     do {
       outputs = try CompiledModel(graph: graph, threadCount: 2).run(inputs)
     } catch {
-      return result(.notSupported("compile or run: \(error.description)"), model.graph.node.count, graph.nodes.count)
+      return result(
+        .notSupported("compile or run: \(error.description)"), model.graph.node.count, graph.nodes.count)
     }
     guard let output = model.graph.output.first, let actual = outputs[output.name] else {
       return result(.failed("no output"), model.graph.node.count, graph.nodes.count)
@@ -337,8 +372,11 @@ import Testing
   }
 
   /// Like `compare`, with explicit tolerances (float outputs only).
-  static func compareRelative(_ actual: Tensor, _ expected: Onnx_TensorProto, rtol: Float, atol: Float) -> String? {
-    guard case .tensor(let want)? = try? ONNXTensorConversion.convert(expected, name: "expected"), actual.shape == want.shape,
+  static func compareRelative(_ actual: Tensor, _ expected: Onnx_TensorProto, rtol: Float, atol: Float)
+    -> String?
+  {
+    guard case .tensor(let want)? = try? ONNXTensorConversion.convert(expected, name: "expected"),
+      actual.shape == want.shape,
       actual.elementType == .float32, want.elementType == .float32
     else { return "output is \(actual.elementType) \(actual.shape); expected \(expected.dims)" }
     let got = actual.withElements(as: Float.self) { Array($0) }
@@ -346,7 +384,8 @@ import Testing
     let bad = values.indices.filter { !(abs(got[$0] - values[$0]) <= atol + rtol * abs(values[$0])) }
     guard let first = bad.first else { return nil }
     let worst = bad.max { abs(got[$0] - values[$0]) < abs(got[$1] - values[$1]) }!
-    return "\(bad.count) of \(values.count) values differ (first at \(first)); worst at \(worst): got \(got[worst]), expected \(values[worst])"
+    return
+      "\(bad.count) of \(values.count) values differ (first at \(first)); worst at \(worst): got \(got[worst]), expected \(values[worst])"
   }
 
   static func report(_ models: [ModelResult]) -> String {
@@ -400,26 +439,33 @@ import Testing
     guard FileManager.default.isExecutableFile(atPath: python) else {
       throw MissingCases(description: "no python at \(python).\n\(instructions)")
     }
-    let answer = try runProcess(python, ["-c", "import onnx, os; print(os.path.dirname(onnx.__file__)); print(onnx.__version__)"])
+    let answer = try runProcess(
+      python, ["-c", "import onnx, os; print(os.path.dirname(onnx.__file__)); print(onnx.__version__)"])
     let lines = answer.output.split(separator: "\n").map(String.init)
     guard answer.status == 0, lines.count >= 2 else {
       throw MissingCases(description: "\(python) cannot import onnx: \(answer.output)\n\(instructions)")
     }
     let package = URL(fileURLWithPath: lines[0])
     let shipped = package.appendingPathComponent("backend/test/data/node")
-    if FileManager.default.fileExists(atPath: shipped.path) { return (shipped, "onnx \(lines[1]) (shipped with the wheel)", package) }
-    let cache = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("hiyari-onnx-node-tests/onnx-\(lines[1])")
+    if FileManager.default.fileExists(atPath: shipped.path) {
+      return (shipped, "onnx \(lines[1]) (shipped with the wheel)", package)
+    }
+    let cache = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+      "hiyari-onnx-node-tests/onnx-\(lines[1])")
     if !FileManager.default.fileExists(atPath: cache.appendingPathComponent("VERSION").path) {
       let script = repositoryRoot.appendingPathComponent("scripts/onnx-node-tests.py").path
       let generated = try runProcess(python, [script, cache.path])
       guard generated.status == 0 else {
-        throw MissingCases(description: "scripts/onnx-node-tests.py failed: \(generated.output)\n\(instructions)")
+        throw MissingCases(
+          description: "scripts/onnx-node-tests.py failed: \(generated.output)\n\(instructions)")
       }
     }
     return (cache, "onnx \(lines[1]), generated by scripts/onnx-node-tests.py", package)
   }
 
-  static func runProcess(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+  static func runProcess(_ executable: String, _ arguments: [String]) throws -> (
+    status: Int32, output: String
+  ) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -441,8 +487,10 @@ import Testing
       switch result.outcome {
       case .passed: row.passed += 1
       case .failed(let reason): row.failed.append("`\(result.name)`: \(clip(reason))")
-      case .notSupported(let reason): row.unsupported.append("not supported: `\(result.name)`: \(clip(reason))")
-      case .explained(let reason): row.unsupported.append("explained difference: `\(result.name)`: \(clip(reason))")
+      case .notSupported(let reason):
+        row.unsupported.append("not supported: `\(result.name)`: \(clip(reason))")
+      case .explained(let reason):
+        row.unsupported.append("explained difference: `\(result.name)`: \(clip(reason))")
       }
       rows[result.operators] = row
     }
@@ -478,7 +526,8 @@ import Testing
     let covered = Set(rows.keys.flatMap { $0.components(separatedBy: " + ") })
     let untested = StandardOperators.registry.operatorNames.filter { !covered.contains($0) }
     if !untested.isEmpty {
-      text += "\nOperators of the registry no runnable node case covers: \(untested.joined(separator: ", ")).\n"
+      text +=
+        "\nOperators of the registry no runnable node case covers: \(untested.joined(separator: ", ")).\n"
     }
     return text
   }

@@ -17,7 +17,8 @@ private typealias M = ONNXTestModels
         M.node(
           "Slice", ["a", "starts", "ends", "axes"], ["y"], name: "slice",
           [
-            M.attribute("an_int", int: 7), M.attribute("some_ints", ints: [1, -2]), M.attribute("a_float", float: 0.5),
+            M.attribute("an_int", int: 7), M.attribute("some_ints", ints: [1, -2]),
+            M.attribute("a_float", float: 0.5),
             M.attribute("some_floats", floats: [1.5, 2.5]), M.attribute("a_string", string: "nearest"),
           ]),
       ],
@@ -105,7 +106,8 @@ private typealias M = ONNXTestModels
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("model.onnx").path
-    let model = M.model(inputs: [M.value("x", dims: [2])], outputs: ["y"], nodes: [M.node("Relu", ["x"], ["y"])])
+    let model = M.model(
+      inputs: [M.value("x", dims: [2])], outputs: ["y"], nodes: [M.node("Relu", ["x"], ["y"])])
     try Data(M.serialized(model)).write(to: URL(fileURLWithPath: path))
     #expect(try importONNX(path: path).nodes.map(\.op) == ["Relu"])
     try Data([0x0a, 0xff]).write(to: URL(fileURLWithPath: path))
@@ -119,7 +121,8 @@ private typealias M = ONNXTestModels
   // MARK: - Shapes
 
   static let dynamicModel = M.model(
-    inputs: [M.value("images", dims: ["batch", 3, "height", 8])], outputs: ["y"], nodes: [M.node("Relu", ["images"], ["y"])])
+    inputs: [M.value("images", dims: ["batch", 3, "height", 8])], outputs: ["y"],
+    nodes: [M.node("Relu", ["images"], ["y"])])
 
   @Test func symbolicInputsNeedConcreteShapes() throws {
     #expect(
@@ -129,7 +132,8 @@ private typealias M = ONNXTestModels
     let graph = try importONNX(bytes: M.serialized(Self.dynamicModel), inputShapes: ["images": [1, 3, 4, 8]])
     #expect(graph.inputs[0].shape == [1, 3, 4, 8])
     #expect(
-      throws: GraphError("the shape [1, 4, 4, 8] given for input images conflicts with the model's dimension 1, which is 3")
+      throws: GraphError(
+        "the shape [1, 4, 4, 8] given for input images conflicts with the model's dimension 1, which is 3")
     ) { try importONNX(bytes: M.serialized(Self.dynamicModel), inputShapes: ["images": [1, 4, 4, 8]]) }
     #expect(
       throws: GraphError("the shape [1, 3, 4] given for input images has rank 3; the model declares rank 4")
@@ -150,10 +154,14 @@ private typealias M = ONNXTestModels
     #expect(M.values(graph.constants["bias"]) == [1, 2, 3])
     options.constantInputs["bias"] = try M.tensor([1, 2], shape: [1, 2])
     #expect(
-      throws: GraphError("the constant given for input bias is float32 [1, 2], which the input's declaration does not allow")
+      throws: GraphError(
+        "the constant given for input bias is float32 [1, 2], which the input's declaration does not allow")
     ) { try importONNX(bytes: M.serialized(model), options: options) }
     options.constantInputs = ["scale": try M.tensor([1], shape: [1])]
-    #expect(throws: GraphError("a constant was given for scale, which is not an input of the model (inputs: x, bias)")) {
+    #expect(
+      throws: GraphError(
+        "a constant was given for scale, which is not an input of the model (inputs: x, bias)")
+    ) {
       try importONNX(bytes: M.serialized(model), options: options)
     }
   }
@@ -178,14 +186,20 @@ private typealias M = ONNXTestModels
     let bytes = try M.serialized(Self.tiny)
     for cut in [bytes.count - 1, bytes.count / 2, 7] {
       let error = #expect(throws: GraphError.self) { try importONNX(bytes: Array(bytes.prefix(cut))) }
-      #expect(error?.description.hasPrefix("the bytes are not an ONNX model") == true, "\(cut): \(error?.description ?? "")")
+      #expect(
+        error?.description.hasPrefix("the bytes are not an ONNX model") == true,
+        "\(cut): \(error?.description ?? "")")
     }
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<200 {
-      let random = (0..<Int.random(in: 0..<512, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      let random = (0..<Int.random(in: 0..<512, using: &generator)).map { _ in
+        UInt8.random(in: 0...255, using: &generator)
+      }
       #expect(throws: GraphError.self) { try importONNX(bytes: random) }
     }
-    #expect(throws: GraphError("the bytes are not an ONNX model: there is no graph")) { try importONNX(bytes: []) }
+    #expect(throws: GraphError("the bytes are not an ONNX model: there is no graph")) {
+      try importONNX(bytes: [])
+    }
   }
 
   @Test func refusesRawDataThatDoesNotMatchTheShape() throws {
@@ -203,7 +217,9 @@ private typealias M = ONNXTestModels
     model.graph.initializer[0].dims = [1 << 20, 1 << 20]
     #expect(try refusal(model).hasPrefix("tensor W has shape [1048576, 1048576], whose size exceeds"))
     model.graph.initializer[0].dims = [1 << 16, 1 << 16]  // 2^32 floats: checked against the data before allocating
-    #expect(try refusal(model) == "tensor W has 8 bytes of raw_data; its shape [65536, 65536] of FLOAT needs 17179869184")
+    #expect(
+      try refusal(model)
+        == "tensor W has 8 bytes of raw_data; its shape [65536, 65536] of FLOAT needs 17179869184")
     model.graph.initializer[0].dims = [-1, 2]
     #expect(try refusal(model) == "tensor W has a negative dimension in its shape [-1, 2]")
     model.graph.initializer[0].dims = [Int64](repeating: 1, count: 9)
@@ -229,9 +245,12 @@ private typealias M = ONNXTestModels
     model.opsetImport[0].version = 3
     #expect(
       try refusal(model)
-        == "the model uses ONNX opset 3; Hiyari imports opsets 7 to 21: convert it with onnx.version_converter.convert_version(model, 21)")
+        == "the model uses ONNX opset 3; Hiyari imports opsets 7 to 21: convert it with onnx.version_converter.convert_version(model, 21)"
+    )
     model.opsetImport[0].version = 99
-    #expect(try refusal(model) == "the model uses ONNX opset 99, newer than any Hiyari knows (28); export it at opset 21 or lower")
+    #expect(
+      try refusal(model)
+        == "the model uses ONNX opset 99, newer than any Hiyari knows (28); export it at opset 21 or lower")
     model.opsetImport = []
     #expect(try refusal(model) == "the model imports no opset of the default ONNX domain (ai.onnx)")
   }
@@ -272,10 +291,12 @@ private typealias M = ONNXTestModels
     model.graph.initializer.append(flag)
     #expect(try refusal(model) == "accepted", "an unused BOOL initializer is harmless")
     model.graph.node = [M.node("Mul", ["x", "flag"], ["y"], name: "mul")]
-    #expect(try refusal(model) == "node mul (Mul) reads flag, a BOOL tensor, which the engine does not support")
+    #expect(
+      try refusal(model) == "node mul (Mul) reads flag, a BOOL tensor, which the engine does not support")
     flag.dataType = 8
     model.graph.initializer[1] = flag
-    #expect(try refusal(model) == "node mul (Mul) reads flag, a STRING tensor, which the engine does not support")
+    #expect(
+      try refusal(model) == "node mul (Mul) reads flag, a STRING tensor, which the engine does not support")
     var input = Self.tiny
     input.graph.input = [M.value("x", type: 9, dims: [1, 2])]
     #expect(try refusal(input) == "input x has element type BOOL, which the engine does not support")
@@ -285,7 +306,9 @@ private typealias M = ONNXTestModels
     subgraph.type = .graph
     subgraph.g = Onnx_GraphProto()
     branch.graph.node = [M.node("If", ["x"], ["y"], name: "choose", [subgraph])]
-    #expect(try refusal(branch) == "attribute then_branch of node choose (If) is a sub-graph, which Hiyari does not import")
+    #expect(
+      try refusal(branch)
+        == "attribute then_branch of node choose (If) is a sub-graph, which Hiyari does not import")
   }
 
   @Test func reportsStructuralErrors() throws {

@@ -17,7 +17,8 @@ enum ONNXTestModels {
     return tensor
   }
 
-  static func int64s(_ name: String, _ values: [Int64], dims: [Int64], raw: Bool = false) -> Onnx_TensorProto {
+  static func int64s(_ name: String, _ values: [Int64], dims: [Int64], raw: Bool = false) -> Onnx_TensorProto
+  {
     var tensor = Onnx_TensorProto()
     tensor.name = name
     tensor.dataType = 7
@@ -49,7 +50,11 @@ enum ONNXTestModels {
       var shape = Onnx_TensorShapeProto()
       shape.dim = dims.map { dimension in
         var dim = Onnx_TensorShapeProto.Dimension()
-        if let symbol = dimension as? String { dim.dimParam = symbol } else { dim.dimValue = Int64(dimension as! Int) }
+        if let symbol = dimension as? String {
+          dim.dimParam = symbol
+        } else {
+          dim.dimValue = Int64(dimension as! Int)
+        }
         return dim
       }
       tensorType.shape = shape
@@ -107,7 +112,8 @@ enum ONNXTestModels {
   }
 
   static func node(
-    _ op: String, _ inputs: [String], _ outputs: [String], name: String = "", _ attributes: [Onnx_AttributeProto] = []
+    _ op: String, _ inputs: [String], _ outputs: [String], name: String = "",
+    _ attributes: [Onnx_AttributeProto] = []
   ) -> Onnx_NodeProto {
     var node = Onnx_NodeProto()
     node.opType = op
@@ -119,7 +125,8 @@ enum ONNXTestModels {
   }
 
   static func model(
-    inputs: [Onnx_ValueInfoProto], outputs: [String], nodes: [Onnx_NodeProto], initializers: [Onnx_TensorProto] = [],
+    inputs: [Onnx_ValueInfoProto], outputs: [String], nodes: [Onnx_NodeProto],
+    initializers: [Onnx_TensorProto] = [],
     opset: Int64 = 13
   ) -> Onnx_ModelProto {
     var graph = Onnx_GraphProto()
@@ -157,12 +164,16 @@ enum ONNXTestModels {
     return tensor
   }
 
-  static func values(_ tensor: Tensor?) -> [Float] { tensor?.withElements(as: Float.self) { Array($0) } ?? [] }
+  static func values(_ tensor: Tensor?) -> [Float] {
+    tensor?.withElements(as: Float.self) { Array($0) } ?? []
+  }
 
   static func ints(_ tensor: Tensor?) -> [Int32] { tensor?.withElements(as: Int32.self) { Array($0) } ?? [] }
 
   /// Imports `model`, compiles and runs it on `inputs`.
-  static func run(_ model: Onnx_ModelProto, options: ONNXImportOptions = ONNXImportOptions(), _ inputs: [String: Tensor])
+  static func run(
+    _ model: Onnx_ModelProto, options: ONNXImportOptions = ONNXImportOptions(), _ inputs: [String: Tensor]
+  )
     throws -> (graph: Graph, outputs: [String: Tensor])
   {
     let graph = try importONNX(bytes: serialized(model), options: options)

@@ -54,8 +54,11 @@ import Testing
     switch attributes["activation"]?.stringValue {
     case "Relu": return max(value, 0)
     case "Clip":
-      return min(max(value, Double(attributes["activation_min"]?.floatValue ?? -.infinity)), Double(attributes["activation_max"]?.floatValue ?? .infinity))
-    case "LeakyRelu": return value >= 0 ? value : Double(attributes["activation_alpha"]?.floatValue ?? 0.01) * value
+      return min(
+        max(value, Double(attributes["activation_min"]?.floatValue ?? -.infinity)),
+        Double(attributes["activation_max"]?.floatValue ?? .infinity))
+    case "LeakyRelu":
+      return value >= 0 ? value : Double(attributes["activation_alpha"]?.floatValue ?? 0.01) * value
     case "HardSwish": return value * max(0, min(1, value / 6 + 0.5))
     case "SiLU": return value / (1 + exp(-value))
     case "Sigmoid": return 1 / (1 + exp(-value))
@@ -65,7 +68,9 @@ import Testing
 
   /// Runs `c` through the engine and the reference; returns the output shape.
   @discardableResult
-  static func check(_ c: Case, threads: Int = 2, seed: UInt64 = 1, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Int] {
+  static func check(
+    _ c: Case, threads: Int = 2, seed: UInt64 = 1, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> [Int] {
     var random = SeededRandom(seed)
     let cg = c.channels / c.group
     let x = random.floats(c.batch * c.channels * c.height * c.width)
@@ -86,9 +91,12 @@ import Testing
       attributes["auto_pad"] = .string(autoPad)
       attributes["pads"] = nil
     }
-    let xShape = c.oneDimensional ? [c.batch, c.channels, c.width] : [c.batch, c.channels, c.height, c.width]
+    let xShape =
+      c.oneDimensional ? [c.batch, c.channels, c.width] : [c.batch, c.channels, c.height, c.width]
     let wShape = c.oneDimensional ? [c.outputs, cg, c.kernel[1]] : [c.outputs, cg, c.kernel[0], c.kernel[1]]
-    var operands: [Operand] = [.input(OperatorHarness.floats(x, xShape)), .constant(OperatorHarness.floats(w, wShape))]
+    var operands: [Operand] = [
+      .input(OperatorHarness.floats(x, xShape)), .constant(OperatorHarness.floats(w, wShape)),
+    ]
     if let b { operands.append(.constant(OperatorHarness.floats(b, [c.outputs]))) }
     let output = try OperatorHarness.run("Conv", operands, attributes: attributes, threads: threads)[0]
 
@@ -112,7 +120,8 @@ import Testing
     }
     let expected = reference(x, w, b, c, pads: pads, outputHeight: outputSize[0], outputWidth: outputSize[1])
       .map { activate($0, c.activation) }
-    let expectedShape = c.oneDimensional ? [c.batch, c.outputs, outputSize[1]] : [c.batch, c.outputs] + outputSize
+    let expectedShape =
+      c.oneDimensional ? [c.batch, c.outputs, outputSize[1]] : [c.batch, c.outputs] + outputSize
     #expect(output.shape == expectedShape, "\(c)", sourceLocation: sourceLocation)
     expectClose(OperatorHarness.values(output), expected, "\(c)", sourceLocation: sourceLocation)
     return output.shape
@@ -120,12 +129,14 @@ import Testing
 
   @Test func pointwiseOddChannelsBatchTwo() throws {
     try Self.check(Case(batch: 2, channels: 13, height: 7, width: 9, outputs: 24, kernel: [1, 1]))
-    try Self.check(Case(batch: 2, channels: 24, height: 5, width: 3, outputs: 13, kernel: [1, 1], bias: false))
+    try Self.check(
+      Case(batch: 2, channels: 24, height: 5, width: 3, outputs: 13, kernel: [1, 1], bias: false))
   }
 
   @Test func pointwiseLargeEnoughToSplitIntoTiles() throws {
     // 2*32*48*(40*40) flops: split over column tiles and threads.
-    try Self.check(Case(batch: 1, channels: 48, height: 40, width: 40, outputs: 32, kernel: [1, 1]), threads: 3)
+    try Self.check(
+      Case(batch: 1, channels: 48, height: 40, width: 40, outputs: 32, kernel: [1, 1]), threads: 3)
   }
 
   @Test func threeByThreePaddedOddChannels() throws {
@@ -133,18 +144,28 @@ import Testing
   }
 
   @Test func stridesTwoAndAsymmetricPads() throws {
-    try Self.check(Case(batch: 2, channels: 13, height: 11, width: 14, outputs: 24, strides: [2, 2], pads: [1, 0, 2, 1]))
-    try Self.check(Case(channels: 3, height: 17, width: 16, outputs: 8, strides: [2, 1], pads: [1, 1, 1, 1]))
+    try Self.check(
+      Case(batch: 2, channels: 13, height: 11, width: 14, outputs: 24, strides: [2, 2], pads: [1, 0, 2, 1]))
+    try Self.check(
+      Case(channels: 3, height: 17, width: 16, outputs: 8, strides: [2, 1], pads: [1, 1, 1, 1]))
   }
 
   @Test func dilationAndNonSquareKernels() throws {
-    try Self.check(Case(channels: 5, height: 13, width: 12, outputs: 6, kernel: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2]))
-    try Self.check(Case(channels: 4, height: 9, width: 10, outputs: 5, kernel: [3, 1], dilations: [1, 3], pads: [1, 0, 1, 0]))
-    try Self.check(Case(channels: 4, height: 9, width: 10, outputs: 5, kernel: [1, 5], strides: [1, 2], pads: [0, 2, 0, 2]))
+    try Self.check(
+      Case(
+        channels: 5, height: 13, width: 12, outputs: 6, kernel: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2])
+    )
+    try Self.check(
+      Case(
+        channels: 4, height: 9, width: 10, outputs: 5, kernel: [3, 1], dilations: [1, 3], pads: [1, 0, 1, 0]))
+    try Self.check(
+      Case(
+        channels: 4, height: 9, width: 10, outputs: 5, kernel: [1, 5], strides: [1, 2], pads: [0, 2, 0, 2]))
   }
 
   @Test func pointwiseWithStrideUsesIm2col() throws {
-    try Self.check(Case(batch: 2, channels: 13, height: 9, width: 9, outputs: 24, kernel: [1, 1], strides: [2, 2]))
+    try Self.check(
+      Case(batch: 2, channels: 13, height: 9, width: 9, outputs: 24, kernel: [1, 1], strides: [2, 2]))
   }
 
   @Test func im2colTilesThatSplitOutputRows() throws {
@@ -153,44 +174,78 @@ import Testing
     // alignment, so any patch element im2col fails to write (padding) shows up as a stale value.
     try Self.check(Case(channels: 64, height: 23, width: 40, outputs: 4, pads: [1, 1, 1, 1]), threads: 1)
     // 128 channels: 448 positions per tile, stride 2.
-    try Self.check(Case(channels: 128, height: 45, width: 41, outputs: 5, strides: [2, 2], pads: [1, 1, 1, 1]), threads: 3)
+    try Self.check(
+      Case(channels: 128, height: 45, width: 41, outputs: 5, strides: [2, 2], pads: [1, 1, 1, 1]), threads: 3)
   }
 
   @Test func groupedConvolution() throws {
-    try Self.check(Case(batch: 2, channels: 24, height: 8, width: 9, outputs: 12, pads: [1, 1, 1, 1], group: 2))
+    try Self.check(
+      Case(batch: 2, channels: 24, height: 8, width: 9, outputs: 12, pads: [1, 1, 1, 1], group: 2))
     try Self.check(Case(channels: 12, height: 7, width: 7, outputs: 12, kernel: [1, 1], group: 3))
-    try Self.check(Case(channels: 12, height: 9, width: 8, outputs: 8, strides: [2, 2], pads: [1, 1, 1, 1], group: 4))
+    try Self.check(
+      Case(channels: 12, height: 9, width: 8, outputs: 8, strides: [2, 2], pads: [1, 1, 1, 1], group: 4))
   }
 
   @Test func depthwiseThreeByThreeStrideOneAndTwo() throws {
-    try Self.check(Case(batch: 2, channels: 13, height: 10, width: 19, outputs: 13, pads: [1, 1, 1, 1], group: 13))
-    try Self.check(Case(batch: 2, channels: 13, height: 11, width: 20, outputs: 13, strides: [2, 2], pads: [1, 1, 1, 1], group: 13))
-    try Self.check(Case(channels: 24, height: 12, width: 12, outputs: 24, strides: [2, 2], pads: [0, 0, 1, 1], group: 24))
-    try Self.check(Case(channels: 7, height: 6, width: 5, outputs: 7, pads: [0, 0, 0, 0], group: 7, bias: false))
+    try Self.check(
+      Case(batch: 2, channels: 13, height: 10, width: 19, outputs: 13, pads: [1, 1, 1, 1], group: 13))
+    try Self.check(
+      Case(
+        batch: 2, channels: 13, height: 11, width: 20, outputs: 13, strides: [2, 2], pads: [1, 1, 1, 1],
+        group: 13))
+    try Self.check(
+      Case(channels: 24, height: 12, width: 12, outputs: 24, strides: [2, 2], pads: [0, 0, 1, 1], group: 24))
+    try Self.check(
+      Case(channels: 7, height: 6, width: 5, outputs: 7, pads: [0, 0, 0, 0], group: 7, bias: false))
     // Few planes: rows are split across tasks.
-    try Self.check(Case(channels: 2, height: 40, width: 40, outputs: 2, pads: [1, 1, 1, 1], group: 2), threads: 3)
+    try Self.check(
+      Case(channels: 2, height: 40, width: 40, outputs: 2, pads: [1, 1, 1, 1], group: 2), threads: 3)
     // Tiny input, padding larger than the interior.
     try Self.check(Case(channels: 3, height: 2, width: 2, outputs: 3, pads: [2, 2, 2, 2], group: 3))
   }
 
   @Test func depthwiseGeneralKernelsAndMultiplier() throws {
-    try Self.check(Case(batch: 2, channels: 13, height: 14, width: 15, outputs: 13, kernel: [5, 5], strides: [2, 2], pads: [2, 2, 2, 2], group: 13))
-    try Self.check(Case(channels: 6, height: 13, width: 13, outputs: 6, dilations: [2, 2], pads: [2, 2, 2, 2], group: 6))
+    try Self.check(
+      Case(
+        batch: 2, channels: 13, height: 14, width: 15, outputs: 13, kernel: [5, 5], strides: [2, 2],
+        pads: [2, 2, 2, 2], group: 13))
+    try Self.check(
+      Case(channels: 6, height: 13, width: 13, outputs: 6, dilations: [2, 2], pads: [2, 2, 2, 2], group: 6))
     try Self.check(Case(channels: 5, height: 9, width: 8, outputs: 10, pads: [1, 1, 1, 1], group: 5))
-    try Self.check(Case(channels: 4, height: 9, width: 8, outputs: 4, kernel: [3, 3], strides: [1, 3], pads: [1, 1, 1, 1], group: 4))
+    try Self.check(
+      Case(
+        channels: 4, height: 9, width: 8, outputs: 4, kernel: [3, 3], strides: [1, 3], pads: [1, 1, 1, 1],
+        group: 4))
   }
 
   @Test func autoPadModes() throws {
-    #expect(try Self.check(Case(channels: 3, height: 10, width: 9, outputs: 4, strides: [2, 2], autoPad: "SAME_UPPER")) == [1, 4, 5, 5])
-    try Self.check(Case(channels: 3, height: 10, width: 9, outputs: 4, kernel: [4, 4], strides: [2, 2], autoPad: "SAME_LOWER"))
-    try Self.check(Case(channels: 3, height: 10, width: 9, outputs: 4, kernel: [4, 2], autoPad: "SAME_UPPER"))
-    #expect(try Self.check(Case(channels: 3, height: 10, width: 9, outputs: 4, strides: [2, 2], autoPad: "VALID")) == [1, 4, 4, 4])
-    try Self.check(Case(channels: 6, height: 9, width: 9, outputs: 6, kernel: [4, 4], group: 6, autoPad: "SAME_LOWER"))
+    #expect(
+      try Self.check(
+        Case(channels: 3, height: 10, width: 9, outputs: 4, strides: [2, 2], autoPad: "SAME_UPPER")) == [
+          1, 4, 5, 5,
+        ])
+    try Self.check(
+      Case(
+        channels: 3, height: 10, width: 9, outputs: 4, kernel: [4, 4], strides: [2, 2], autoPad: "SAME_LOWER")
+    )
+    try Self.check(
+      Case(channels: 3, height: 10, width: 9, outputs: 4, kernel: [4, 2], autoPad: "SAME_UPPER"))
+    #expect(
+      try Self.check(Case(channels: 3, height: 10, width: 9, outputs: 4, strides: [2, 2], autoPad: "VALID"))
+        == [1, 4, 4, 4])
+    try Self.check(
+      Case(channels: 6, height: 9, width: 9, outputs: 6, kernel: [4, 4], group: 6, autoPad: "SAME_LOWER"))
   }
 
   @Test func oneDimensional() throws {
-    try Self.check(Case(batch: 2, channels: 13, height: 1, width: 31, outputs: 24, kernel: [1, 5], strides: [1, 2], pads: [0, 2, 0, 1], oneDimensional: true))
-    try Self.check(Case(channels: 8, height: 1, width: 20, outputs: 8, kernel: [1, 3], pads: [0, 1, 0, 1], group: 8, oneDimensional: true))
+    try Self.check(
+      Case(
+        batch: 2, channels: 13, height: 1, width: 31, outputs: 24, kernel: [1, 5], strides: [1, 2],
+        pads: [0, 2, 0, 1], oneDimensional: true))
+    try Self.check(
+      Case(
+        channels: 8, height: 1, width: 20, outputs: 8, kernel: [1, 3], pads: [0, 1, 0, 1], group: 8,
+        oneDimensional: true))
   }
 
   @Test(arguments: [
@@ -202,10 +257,18 @@ import Testing
     ["activation": .string("Sigmoid")],
   ])
   func fusedActivations(_ activation: [String: Attribute]) throws {
-    try Self.check(Case(batch: 2, channels: 13, height: 6, width: 7, outputs: 24, kernel: [1, 1], activation: activation))
-    try Self.check(Case(channels: 5, height: 8, width: 7, outputs: 6, pads: [1, 1, 1, 1], activation: activation))
-    try Self.check(Case(channels: 6, height: 8, width: 7, outputs: 6, strides: [2, 2], pads: [1, 1, 1, 1], group: 6, activation: activation))
-    try Self.check(Case(channels: 6, height: 8, width: 7, outputs: 6, kernel: [5, 5], pads: [2, 2, 2, 2], group: 6, activation: activation))
+    try Self.check(
+      Case(batch: 2, channels: 13, height: 6, width: 7, outputs: 24, kernel: [1, 1], activation: activation))
+    try Self.check(
+      Case(channels: 5, height: 8, width: 7, outputs: 6, pads: [1, 1, 1, 1], activation: activation))
+    try Self.check(
+      Case(
+        channels: 6, height: 8, width: 7, outputs: 6, strides: [2, 2], pads: [1, 1, 1, 1], group: 6,
+        activation: activation))
+    try Self.check(
+      Case(
+        channels: 6, height: 8, width: 7, outputs: 6, kernel: [5, 5], pads: [2, 2, 2, 2], group: 6,
+        activation: activation))
   }
 
   @Test func sameResultOnOneAndThreeThreads() throws {
@@ -224,22 +287,33 @@ import Testing
     var random = SeededRandom(3)
     let x = random.floats(1 * 4 * 5 * 5), w = random.floats(6 * 4 * 9)
     let graph = Graph(
-      inputs: [TensorInfo(name: "x", elementType: .float32, shape: [1, 4, 5, 5]), TensorInfo(name: "w", elementType: .float32, shape: [6, 4, 3, 3])],
+      inputs: [
+        TensorInfo(name: "x", elementType: .float32, shape: [1, 4, 5, 5]),
+        TensorInfo(name: "w", elementType: .float32, shape: [6, 4, 3, 3]),
+      ],
       outputs: ["y"],
       nodes: [
         Node(name: "neg", op: "Neg", inputs: ["w"], outputs: ["nw"]),
-        Node(name: "conv", op: "Conv", inputs: ["x", "nw"], outputs: ["y"], attributes: ["pads": .ints([1, 1, 1, 1])]),
+        Node(
+          name: "conv", op: "Conv", inputs: ["x", "nw"], outputs: ["y"],
+          attributes: ["pads": .ints([1, 1, 1, 1])]),
       ])
     let model = try CompiledModel(graph: graph, threadCount: 2)
-    let y = try model.run(["x": OperatorHarness.floats(x, [1, 4, 5, 5]), "w": OperatorHarness.floats(w, [6, 4, 3, 3])])["y"]!
+    let y = try model.run([
+      "x": OperatorHarness.floats(x, [1, 4, 5, 5]), "w": OperatorHarness.floats(w, [6, 4, 3, 3]),
+    ])["y"]!
     let c = Case(channels: 4, height: 5, width: 5, outputs: 6, pads: [1, 1, 1, 1], bias: false)
-    expectClose(OperatorHarness.values(y), Self.reference(x, w.map { -$0 }, nil, c, pads: [1, 1], outputHeight: 5, outputWidth: 5))
+    expectClose(
+      OperatorHarness.values(y),
+      Self.reference(x, w.map { -$0 }, nil, c, pads: [1, 1], outputHeight: 5, outputWidth: 5))
   }
 
   @Test func rejectsBadShapesAndAttributes() {
     let x = OperatorHarness.floats([Float](repeating: 0, count: 1 * 6 * 5 * 5), [1, 6, 5, 5])
     let w = OperatorHarness.floats([Float](repeating: 0, count: 4 * 6 * 9), [4, 6, 3, 3])
-    func error(_ attributes: [String: Attribute], weight: Tensor? = nil, bias: Tensor? = nil, input: Tensor? = nil) -> GraphError? {
+    func error(
+      _ attributes: [String: Attribute], weight: Tensor? = nil, bias: Tensor? = nil, input: Tensor? = nil
+    ) -> GraphError? {
       var operands: [Operand] = [.input(input ?? x), .constant(weight ?? w)]
       if let bias { operands.append(.constant(bias)) }
       return OperatorHarness.error("Conv", operands, attributes: attributes)
@@ -258,13 +332,17 @@ import Testing
     expectGraphError(error(["kernel_shape": .ints([5, 5])]), mentioning: "kernel_shape")
     expectGraphError(error(["dilations": .ints([3, 3])]), mentioning: "larger than")
     expectGraphError(error([:], bias: OperatorHarness.floats([0, 0, 0], [3])), mentioning: "bias")
-    expectGraphError(error([:], weight: OperatorHarness.floats([Float](repeating: 0, count: 4 * 6 * 3), [4, 6, 3])), mentioning: "rank")
     expectGraphError(
-      error([:], weight: OperatorHarness.floats([Float](repeating: 0, count: 4 * 6 * 27), [4, 6, 3, 3, 3]),
-            input: OperatorHarness.floats([Float](repeating: 0, count: 6 * 125), [1, 6, 5, 5, 5])),
+      error([:], weight: OperatorHarness.floats([Float](repeating: 0, count: 4 * 6 * 3), [4, 6, 3])),
+      mentioning: "rank")
+    expectGraphError(
+      error(
+        [:], weight: OperatorHarness.floats([Float](repeating: 0, count: 4 * 6 * 27), [4, 6, 3, 3, 3]),
+        input: OperatorHarness.floats([Float](repeating: 0, count: 6 * 125), [1, 6, 5, 5, 5])),
       mentioning: "1-D and 2-D")
     expectGraphError(
-      OperatorHarness.error("Conv", [.input(x), .constant(OperatorHarness.ints([1, 2, 3, 4]))]), mentioning: "float32")
+      OperatorHarness.error("Conv", [.input(x), .constant(OperatorHarness.ints([1, 2, 3, 4]))]),
+      mentioning: "float32")
     expectGraphError(OperatorHarness.error("Conv", [.input(x)]), mentioning: "missing input 1")
   }
 }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite struct GemmTests {
   /// Row-major matrix product in Double, with optional transposes of the stored operands.
-  static func product(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false) -> [Double] {
+  static func product(
+    _ a: [Float], _ b: [Float], m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false
+  ) -> [Double] {
     var y = [Double](repeating: 0, count: m * n)
     for i in 0..<m {
       for j in 0..<n {
@@ -29,14 +31,22 @@ import Testing
     let aShape = transA ? [k, m] : [m, k], bShape = transB ? [n, k] : [k, n]
     let base = Self.product(a, b, m: m, n: n, k: k, transA: transA, transB: transB)
     let cases: [([Int], (Int, Int) -> Int)] = [
-      ([n], { _, j in j }), ([m, 1], { i, _ in i }), ([1], { _, _ in 0 }), ([], { _, _ in 0 }), ([m, n], { i, j in i * n + j }),
+      ([n], { _, j in j }), ([m, 1], { i, _ in i }), ([1], { _, _ in 0 }), ([], { _, _ in 0 }),
+      ([m, n], { i, j in i * n + j }),
       ([1, n], { _, j in j }),
     ]
     for (cShape, index) in cases {
       let c = random.floats(cShape.reduce(1, *))
       let y = try OperatorHarness.run(
-        "Gemm", [.input(OperatorHarness.floats(a, aShape)), .constant(OperatorHarness.floats(b, bShape)), .constant(OperatorHarness.floats(c, cShape))],
-        attributes: ["transA": .int(transA ? 1 : 0), "transB": .int(transB ? 1 : 0), "alpha": .float(0.5), "beta": .float(-2)])[0]
+        "Gemm",
+        [
+          .input(OperatorHarness.floats(a, aShape)), .constant(OperatorHarness.floats(b, bShape)),
+          .constant(OperatorHarness.floats(c, cShape)),
+        ],
+        attributes: [
+          "transA": .int(transA ? 1 : 0), "transB": .int(transB ? 1 : 0), "alpha": .float(0.5),
+          "beta": .float(-2),
+        ])[0]
       #expect(y.shape == [m, n])
       let expected = (0..<(m * n)).map { 0.5 * base[$0] - 2 * Double(c[index($0 / n, $0 % n)]) }
       expectClose(OperatorHarness.values(y), expected, "C \(cShape)")
@@ -52,22 +62,33 @@ import Testing
     for (m, n, k) in [(300, 40, 64), (20, 500, 48), (1, 1000, 300)] {
       let a = random.floats(m * k), b = random.floats(n * k), c = random.floats(n)
       let y = try OperatorHarness.run(
-        "Gemm", [.input(OperatorHarness.floats(a, [m, k])), .constant(OperatorHarness.floats(b, [n, k])), .constant(OperatorHarness.floats(c, [n]))],
+        "Gemm",
+        [
+          .input(OperatorHarness.floats(a, [m, k])), .constant(OperatorHarness.floats(b, [n, k])),
+          .constant(OperatorHarness.floats(c, [n])),
+        ],
         attributes: ["transB": .int(1)], threads: 3)[0]
       let base = Self.product(a, b, m: m, n: n, k: k, transB: true)
-      expectClose(OperatorHarness.values(y), (0..<(m * n)).map { base[$0] + Double(c[$0 % n]) }, "\(m)x\(n)x\(k)")
+      expectClose(
+        OperatorHarness.values(y), (0..<(m * n)).map { base[$0] + Double(c[$0 % n]) }, "\(m)x\(n)x\(k)")
     }
   }
 
   @Test func gemmBetaZeroIgnoresC() throws {
     let y = try OperatorHarness.run(
-      "Gemm", [.input(OperatorHarness.floats([1, 2], [1, 2])), .constant(OperatorHarness.floats([3, 4], [2, 1])), .constant(OperatorHarness.floats([.nan], [1]))],
+      "Gemm",
+      [
+        .input(OperatorHarness.floats([1, 2], [1, 2])), .constant(OperatorHarness.floats([3, 4], [2, 1])),
+        .constant(OperatorHarness.floats([.nan], [1])),
+      ],
       attributes: ["beta": .float(0)])[0]
     #expect(OperatorHarness.values(y) == [11])
   }
 
   /// MatMul reference with numpy broadcasting of batch dimensions.
-  static func matmul(_ a: [Float], _ aShape: [Int], _ b: [Float], _ bShape: [Int]) -> (shape: [Int], values: [Double]) {
+  static func matmul(_ a: [Float], _ aShape: [Int], _ b: [Float], _ bShape: [Int]) -> (
+    shape: [Int], values: [Double]
+  ) {
     let aMatrix = aShape.count == 1 ? [1, aShape[0]] : Array(aShape.suffix(2))
     let bMatrix = bShape.count == 1 ? [bShape[0], 1] : Array(bShape.suffix(2))
     let m = aMatrix[0], k = aMatrix[1], n = bMatrix[1]
@@ -105,7 +126,9 @@ import Testing
     var random = SeededRandom(13)
     let a = random.floats(shapes.0.reduce(1, *)), b = random.floats(shapes.1.reduce(1, *))
     let y = try OperatorHarness.run(
-      "MatMul", [.input(OperatorHarness.floats(a, shapes.0)), .constant(OperatorHarness.floats(b, shapes.1))], threads: 3)[0]
+      "MatMul",
+      [.input(OperatorHarness.floats(a, shapes.0)), .constant(OperatorHarness.floats(b, shapes.1))],
+      threads: 3)[0]
     let expected = Self.matmul(a, shapes.0, b, shapes.1)
     #expect(y.shape == expected.shape)
     expectClose(OperatorHarness.values(y), expected.values, "\(shapes)")
@@ -118,13 +141,23 @@ import Testing
     expectGraphError(OperatorHarness.error("MatMul", [.input(a), .input(b)]), mentioning: "inner dimensions")
     let b3 = OperatorHarness.floats([Float](repeating: 1, count: 8), [4, 2])
     expectGraphError(
-      OperatorHarness.error("Gemm", [.input(a), .input(b3), .constant(OperatorHarness.floats([1, 2, 3], [3]))]), mentioning: "does not broadcast")
-    expectGraphError(
-      OperatorHarness.error("Gemm", [.input(OperatorHarness.floats([Float](repeating: 1, count: 24), [2, 3, 4])), .input(b3)]), mentioning: "2-D")
+      OperatorHarness.error(
+        "Gemm", [.input(a), .input(b3), .constant(OperatorHarness.floats([1, 2, 3], [3]))]),
+      mentioning: "does not broadcast")
     expectGraphError(
       OperatorHarness.error(
-        "MatMul", [.input(OperatorHarness.floats([Float](repeating: 1, count: 24), [2, 3, 4])), .input(OperatorHarness.floats([Float](repeating: 1, count: 24), [3, 4, 2]))]),
+        "Gemm", [.input(OperatorHarness.floats([Float](repeating: 1, count: 24), [2, 3, 4])), .input(b3)]),
+      mentioning: "2-D")
+    expectGraphError(
+      OperatorHarness.error(
+        "MatMul",
+        [
+          .input(OperatorHarness.floats([Float](repeating: 1, count: 24), [2, 3, 4])),
+          .input(OperatorHarness.floats([Float](repeating: 1, count: 24), [3, 4, 2])),
+        ]),
       mentioning: "batch dimensions")
-    expectGraphError(OperatorHarness.error("MatMul", [.input(a), .constant(OperatorHarness.ints([1, 2, 3, 4], [4, 1]))]), mentioning: "float32")
+    expectGraphError(
+      OperatorHarness.error("MatMul", [.input(a), .constant(OperatorHarness.ints([1, 2, 3, 4], [4, 1]))]),
+      mentioning: "float32")
   }
 }

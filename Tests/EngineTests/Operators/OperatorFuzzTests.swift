@@ -7,15 +7,19 @@ import Testing
 /// run or be refused with a GraphError naming the node; a crash fails the whole test run.
 @Suite struct OperatorFuzzTests {
   static let operators = [
-    "Conv", "Gemm", "MatMul", "Add", "Mul", "Pow", "Max", "Mean", "MaxPool", "AveragePool", "GlobalAveragePool",
-    "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Gather", "Shape", "Resize",
+    "Conv", "Gemm", "MatMul", "Add", "Mul", "Pow", "Max", "Mean", "MaxPool", "AveragePool",
+    "GlobalAveragePool",
+    "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split", "Slice", "Gather", "Shape",
+    "Resize",
     "Upsample", "Softmax", "LogSoftmax", "BatchNormalization", "QuantizeLinear", "DequantizeLinear",
   ]
 
   static let attributeNames = [
     "axis", "axes", "perm", "group", "strides", "pads", "dilations", "kernel_shape", "auto_pad", "ceil_mode",
-    "count_include_pad", "transA", "transB", "alpha", "beta", "split", "num_outputs", "starts", "ends", "mode",
-    "coordinate_transformation_mode", "nearest_mode", "scales", "activation", "activation_min", "allowzero", "epsilon",
+    "count_include_pad", "transA", "transB", "alpha", "beta", "split", "num_outputs", "starts", "ends",
+    "mode",
+    "coordinate_transformation_mode", "nearest_mode", "scales", "activation", "activation_min", "allowzero",
+    "epsilon",
     "block_size", "output_dtype", "start", "end", "keep_aspect_ratio_policy",
   ]
 
@@ -32,8 +36,11 @@ import Testing
     case 3: return .floats([Float.nan, 2, 0, -3].shuffled(using: &random))
     case 4:
       return .string(
-        ["NOTSET", "SAME_UPPER", "VALID", "nearest", "linear", "cubic", "Relu", "SiLU", "Bogus", "", "align_corners", "floor"]
-          .randomElement(using: &random)!)
+        [
+          "NOTSET", "SAME_UPPER", "VALID", "nearest", "linear", "cubic", "Relu", "SiLU", "Bogus", "",
+          "align_corners", "floor",
+        ]
+        .randomElement(using: &random)!)
     default: return .ints([])
     }
   }
@@ -41,7 +48,9 @@ import Testing
   static func operand(_ random: inout SeededRandom) -> Operand {
     switch Int.random(in: 0..<7, using: &random) {
     case 0: return .absent
-    case 1: return .constant(OperatorHarness.ints(hostileInts(&random).map { max(min($0, Int(Int32.max)), Int(Int32.min)) }))
+    case 1:
+      return .constant(
+        OperatorHarness.ints(hostileInts(&random).map { max(min($0, Int(Int32.max)), Int(Int32.min)) }))
     case 2: return .constant(OperatorHarness.floats([1, 1, 2, 2], [4]))
     case 3: return .constant(OperatorHarness.floats([Float](repeating: 0.5, count: 3), [3]))
     case 4: return .constant(OperatorHarness.int8s([1, -2, 3], [3]))
@@ -57,7 +66,9 @@ import Testing
       let op = Self.operators[iteration % Self.operators.count]
       let shapes: [[Int]] = [[1, 3, 5, 5], [2, 3, 4], [3, 4], [6], [1, 1, 3, 3], [2, 3, 2, 2]]
       let shape = shapes.randomElement(using: &random)!
-      var operands: [Operand] = [.input(OperatorHarness.floats((0..<shape.reduce(1, *)).map { Float($0 % 5) - 2 }, shape))]
+      var operands: [Operand] = [
+        .input(OperatorHarness.floats((0..<shape.reduce(1, *)).map { Float($0 % 5) - 2 }, shape))
+      ]
       for _ in 0..<Int.random(in: 0...4, using: &random) { operands.append(Self.operand(&random)) }
       var attributes: [String: Attribute] = [:]
       for _ in 0..<Int.random(in: 0...4, using: &random) {

@@ -41,19 +41,29 @@ enum OperatorHarness {
 
   static func ints(_ values: [Int], _ shape: [Int]? = nil) -> Tensor {
     let tensor = try! Tensor(shape: shape ?? [values.count], elementType: .int32)
-    tensor.withMutableElements(as: Int32.self) { for index in values.indices { $0[index] = Int32(values[index]) } }
+    tensor.withMutableElements(as: Int32.self) {
+      for index in values.indices { $0[index] = Int32(values[index]) }
+    }
     return tensor
   }
 
-  static func int8s(_ values: [Int], _ shape: [Int], quantization: Quantization = .init(scale: 1, zeroPoint: 0)) -> Tensor {
+  static func int8s(
+    _ values: [Int], _ shape: [Int], quantization: Quantization = .init(scale: 1, zeroPoint: 0)
+  ) -> Tensor {
     let tensor = try! Tensor(shape: shape, elementType: .int8, quantization: quantization)
-    tensor.withMutableElements(as: Int8.self) { for index in values.indices { $0[index] = Int8(values[index]) } }
+    tensor.withMutableElements(as: Int8.self) {
+      for index in values.indices { $0[index] = Int8(values[index]) }
+    }
     return tensor
   }
 
-  static func uint8s(_ values: [Int], _ shape: [Int], quantization: Quantization = .init(scale: 1, zeroPoint: 0)) -> Tensor {
+  static func uint8s(
+    _ values: [Int], _ shape: [Int], quantization: Quantization = .init(scale: 1, zeroPoint: 0)
+  ) -> Tensor {
     let tensor = try! Tensor(shape: shape, elementType: .uint8, quantization: quantization)
-    tensor.withMutableElements(as: UInt8.self) { for index in values.indices { $0[index] = UInt8(values[index]) } }
+    tensor.withMutableElements(as: UInt8.self) {
+      for index in values.indices { $0[index] = UInt8(values[index]) }
+    }
     return tensor
   }
 
@@ -68,7 +78,9 @@ enum OperatorHarness {
   }
 
   /// The graph of one node named "n" applying `op` to `operands`, with `outputs` outputs.
-  static func graph(_ op: String, _ operands: [Operand], attributes: [String: Attribute] = [:], outputs: Int = 1)
+  static func graph(
+    _ op: String, _ operands: [Operand], attributes: [String: Attribute] = [:], outputs: Int = 1
+  )
     -> (Graph, [String: Tensor])
   {
     var inputs: [TensorInfo] = []
@@ -79,7 +91,10 @@ enum OperatorHarness {
       let name = "in\(index)"
       switch operand {
       case .input(let tensor):
-        inputs.append(TensorInfo(name: name, elementType: tensor.elementType, shape: tensor.shape, quantization: tensor.quantization))
+        inputs.append(
+          TensorInfo(
+            name: name, elementType: tensor.elementType, shape: tensor.shape,
+            quantization: tensor.quantization))
         feeds[name] = tensor
         names.append(name)
       case .constant(let tensor):
@@ -96,7 +111,8 @@ enum OperatorHarness {
 
   /// Compiles and runs one node; returns its outputs in order.
   static func run(
-    _ op: String, _ operands: [Operand], attributes: [String: Attribute] = [:], outputs: Int = 1, threads: Int = 2
+    _ op: String, _ operands: [Operand], attributes: [String: Attribute] = [:], outputs: Int = 1,
+    threads: Int = 2
   ) throws -> [Tensor] {
     let (graph, feeds) = graph(op, operands, attributes: attributes, outputs: outputs)
     let model = try CompiledModel(graph: graph, threadCount: threads)
@@ -109,18 +125,27 @@ enum OperatorHarness {
 
   /// A tensor like `tensor` filled with an arbitrary pattern.
   static func garbage(_ tensor: Tensor) -> Tensor {
-    let copy = try! Tensor(shape: tensor.shape, elementType: tensor.elementType, quantization: tensor.quantization)
+    let copy = try! Tensor(
+      shape: tensor.shape, elementType: tensor.elementType, quantization: tensor.quantization)
     switch tensor.elementType {
-    case .float32: copy.withMutableElements(as: Float.self) { for index in $0.indices { $0[index] = Float(index % 7) * 1.25 - 3 } }
-    case .int32: copy.withMutableElements(as: Int32.self) { for index in $0.indices { $0[index] = Int32(index % 5) } }
-    case .int8: copy.withMutableElements(as: Int8.self) { for index in $0.indices { $0[index] = Int8(index % 11) - 5 } }
-    case .uint8: copy.withMutableElements(as: UInt8.self) { for index in $0.indices { $0[index] = UInt8(index % 13) } }
+    case .float32:
+      copy.withMutableElements(as: Float.self) {
+        for index in $0.indices { $0[index] = Float(index % 7) * 1.25 - 3 }
+      }
+    case .int32:
+      copy.withMutableElements(as: Int32.self) { for index in $0.indices { $0[index] = Int32(index % 5) } }
+    case .int8:
+      copy.withMutableElements(as: Int8.self) { for index in $0.indices { $0[index] = Int8(index % 11) - 5 } }
+    case .uint8:
+      copy.withMutableElements(as: UInt8.self) { for index in $0.indices { $0[index] = UInt8(index % 13) } }
     }
     return copy
   }
 
   /// The shape inference / build error of one node, or nil if it compiled.
-  static func error(_ op: String, _ operands: [Operand], attributes: [String: Attribute] = [:], outputs: Int = 1) -> GraphError? {
+  static func error(
+    _ op: String, _ operands: [Operand], attributes: [String: Attribute] = [:], outputs: Int = 1
+  ) -> GraphError? {
     let (graph, _) = graph(op, operands, attributes: attributes, outputs: outputs)
     do {
       _ = try CompiledModel(graph: graph)
@@ -137,7 +162,9 @@ func expectClose(
   _ actual: [Float], _ expected: [Double], tolerance: Double = 2e-5, _ comment: Comment? = nil,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(actual.count == expected.count, "count \(actual.count) vs \(expected.count)", sourceLocation: sourceLocation)
+  #expect(
+    actual.count == expected.count, "count \(actual.count) vs \(expected.count)",
+    sourceLocation: sourceLocation)
   guard actual.count == expected.count else { return }
   let scale = max(1, expected.map { abs($0) }.max() ?? 0)
   var worst = 0.0, worstIndex = -1

@@ -47,7 +47,8 @@ import Testing
   }
 
   static func quantized(_ values: [Int], _ shape: [Int], _ type: ElementType) -> Tensor {
-    let tensor = try! Tensor(shape: shape, elementType: type, quantization: Quantization(scale: 1, zeroPoint: 0))
+    let tensor = try! Tensor(
+      shape: shape, elementType: type, quantization: Quantization(scale: 1, zeroPoint: 0))
     if type == .int8 {
       tensor.withMutableElements(as: Int8.self) { for i in values.indices { $0[i] = Int8(values[i]) } }
     } else {
@@ -72,7 +73,8 @@ import Testing
 
   static func elements(_ tensor: Tensor) -> [Int] {
     tensor.elementType == .int8
-      ? tensor.withElements(as: Int8.self) { $0.map(Int.init) } : tensor.withElements(as: UInt8.self) { $0.map(Int.init) }
+      ? tensor.withElements(as: Int8.self) { $0.map(Int.init) }
+      : tensor.withElements(as: UInt8.self) { $0.map(Int.init) }
   }
 
   struct Problem {
@@ -81,7 +83,9 @@ import Testing
     var graph: Graph
   }
 
-  static func problem(_ spec: Spec, constants overrides: [String: Tensor] = [:], weightsAsInput: Bool = false) -> Problem {
+  static func problem(_ spec: Spec, constants overrides: [String: Tensor] = [:], weightsAsInput: Bool = false)
+    -> Problem
+  {
     var random = Generator(state: spec.seed)
     let xCount = spec.x.reduce(1, *), wCount = spec.w.reduce(1, *)
     let xValues = (0..<xCount).map { _ in random.int(range(spec.xType)) }
@@ -103,11 +107,14 @@ import Testing
       inputs.append(TensorInfo(name: "w", elementType: spec.wType, shape: spec.w))
       constants["w"] = nil
     }
-    let names = ["x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point", "y_scale", "y_zero_point"]
+    let names =
+      ["x", "x_scale", "x_zero_point", "w", "w_scale", "w_zero_point", "y_scale", "y_zero_point"]
       + (spec.withBias ? ["B"] : [])
     let graph = Graph(
       inputs: inputs, outputs: ["y"],
-      nodes: [Node(name: "conv", op: "QLinearConv", inputs: names, outputs: ["y"], attributes: spec.attributes)],
+      nodes: [
+        Node(name: "conv", op: "QLinearConv", inputs: names, outputs: ["y"], attributes: spec.attributes)
+      ],
       constants: constants)
     return Problem(spec: spec, xValues: xValues, wValues: wValues, bias: bias, graph: graph)
   }
@@ -135,8 +142,11 @@ import Testing
     let stride = pair("strides", 1), dilation = pair("dilations", 1)
     var padTop = 0, padLeft = 0, padBottom = 0, padRight = 0
     if let pads = spec.attributes["pads"]?.intsValue {
-      if spatial == 2 { (padTop, padLeft, padBottom, padRight) = (pads[0], pads[1], pads[2], pads[3]) }
-      else { (padLeft, padRight) = (pads[0], pads[1]) }
+      if spatial == 2 {
+        (padTop, padLeft, padBottom, padRight) = (pads[0], pads[1], pads[2], pads[3])
+      } else {
+        (padLeft, padRight) = (pads[0], pads[1])
+      }
     }
     if spec.attributes["auto_pad"]?.stringValue == "SAME_UPPER" {
       func same(_ size: Int, _ k: Int, _ s: Int, _ d: Int) -> (Int, Int) {
@@ -162,7 +172,8 @@ import Testing
             for ci in 0..<cg {
               for ky in 0..<kh {
                 for kx in 0..<kw {
-                  let iy = y * stride.0 - padTop + ky * dilation.0, ix = x * stride.1 - padLeft + kx * dilation.1
+                  let iy = y * stride.0 - padTop + ky * dilation.0,
+                    ix = x * stride.1 - padLeft + kx * dilation.1
                   guard iy >= 0 && iy < h && ix >= 0 && ix < w else { continue }  // padding is the real 0
                   let xv = p.xValues[((image * c + g * cg + ci) * h + iy) * w + ix] - spec.xZero
                   let wv = p.wValues[((co * cg + ci) * kh + ky) * kw + kx] - wZero
@@ -191,7 +202,9 @@ import Testing
 
   /// Checks `output` against the reference with the bound stated above; returns the differences.
   @discardableResult
-  static func expectMatches(_ output: Tensor, _ problem: Problem, sourceLocation: SourceLocation = #_sourceLocation)
+  static func expectMatches(
+    _ output: Tensor, _ problem: Problem, sourceLocation: SourceLocation = #_sourceLocation
+  )
     -> Int
   {
     let (values, shape) = reference(problem)
@@ -203,7 +216,8 @@ import Testing
     var differing = 0, worst = 0
     var offTie = 0
     for (index, value) in values.enumerated() {
-      let expected = min(max(Int(value.rounded(.toNearestOrEven)) + problem.spec.yZero, limits.lowerBound), limits.upperBound)
+      let expected = min(
+        max(Int(value.rounded(.toNearestOrEven)) + problem.spec.yZero, limits.lowerBound), limits.upperBound)
       let difference = abs(got[index] - expected)
       if difference != 0 {
         differing += 1
@@ -213,7 +227,9 @@ import Testing
     }
     #expect(worst <= 1, "largest difference \(worst)", sourceLocation: sourceLocation)
     #expect(offTie == 0, "\(offTie) elements differ away from a rounding tie", sourceLocation: sourceLocation)
-    #expect(differing * 1000 <= values.count, "\(differing) of \(values.count) differ", sourceLocation: sourceLocation)
+    #expect(
+      differing * 1000 <= values.count, "\(differing) of \(values.count) differ",
+      sourceLocation: sourceLocation)
     return differing
   }
 
@@ -333,7 +349,8 @@ import Testing
   @Test func twoThreadsGiveTheSameBytesAsOne() throws {
     for spec in [
       Spec(x: [1, 16, 20, 45], w: [40, 16, 3, 3]),
-      Spec(x: [1, 24, 20, 45], w: [24, 1, 3, 3], attributes: ["pads": .ints([1, 1, 1, 1]), "group": .int(24)]),
+      Spec(
+        x: [1, 24, 20, 45], w: [24, 1, 3, 3], attributes: ["pads": .ints([1, 1, 1, 1]), "group": .int(24)]),
       Spec(x: [1, 64, 4, 7], w: [64, 64, 1, 1], attributes: [:]),
     ] {
       let problem = Self.problem(spec)
@@ -359,7 +376,9 @@ import Testing
 
   // MARK: - Errors
 
-  func expectGraphError(_ problem: Problem, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectGraphError(
+    _ problem: Problem, containing text: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     do {
       _ = try CompiledModel(graph: problem.graph)
       Issue.record("expected a GraphError mentioning \"\(text)\"", sourceLocation: sourceLocation)
@@ -397,7 +416,8 @@ import Testing
 
   @Test func rejectsOtherMalformedNodes() {
     expectGraphError(Self.problem(Spec(), weightsAsInput: true), containing: "needs w (w) to be a constant")
-    expectGraphError(Self.problem(Spec(), constants: ["B": Self.int32s([1, 2])]), containing: "needs bias B as int32 [6]")
+    expectGraphError(
+      Self.problem(Spec(), constants: ["B": Self.int32s([1, 2])]), containing: "needs bias B as int32 [6]")
     var uint8Weights = Spec()
     uint8Weights.wType = .uint8
     uint8Weights.wZeros = [0]  // values up to 255 do not fit int8 without a zero point near 128

@@ -14,22 +14,31 @@ import Testing
         let maximum = indices.map { Double(x[$0]) }.max()!
         let sum = indices.reduce(0.0) { $0 + exp(Double(x[$1]) - maximum) }
         for index in indices {
-          y[index] = log ? Double(x[index]) - maximum - Foundation.log(sum) : exp(Double(x[index]) - maximum) / sum
+          y[index] =
+            log ? Double(x[index]) - maximum - Foundation.log(sum) : exp(Double(x[index]) - maximum) / sum
         }
       }
     }
     return y
   }
 
-  @Test(arguments: [([2, 5, 3, 4], -1), ([2, 5, 3, 4], 1), ([2, 5, 3, 4], 0), ([3, 130], 0), ([1, 7, 150], 1), ([4, 81], 1), ([13], 0)])
+  @Test(arguments: [
+    ([2, 5, 3, 4], -1), ([2, 5, 3, 4], 1), ([2, 5, 3, 4], 0), ([3, 130], 0), ([1, 7, 150], 1), ([4, 81], 1),
+    ([13], 0),
+  ])
   func softmaxAndLogSoftmax(_ arguments: ([Int], Int)) throws {
     let (shape, axis) = arguments
     var random = SeededRandom(51)
     let x = random.floats(shape.reduce(1, *), in: -8...8)
     for log in [false, true] {
-      let y = try OperatorHarness.run(log ? "LogSoftmax" : "Softmax", [.input(OperatorHarness.floats(x, shape))], attributes: ["axis": .int(axis)], threads: 3)[0]
+      let y = try OperatorHarness.run(
+        log ? "LogSoftmax" : "Softmax", [.input(OperatorHarness.floats(x, shape))],
+        attributes: ["axis": .int(axis)], threads: 3)[0]
       #expect(y.shape == shape)
-      expectClose(OperatorHarness.values(y), Self.reference(x, shape, axis: axis < 0 ? axis + shape.count : axis, log: log), tolerance: 1e-6, "\(shape) axis \(axis) log \(log)")
+      expectClose(
+        OperatorHarness.values(y),
+        Self.reference(x, shape, axis: axis < 0 ? axis + shape.count : axis, log: log), tolerance: 1e-6,
+        "\(shape) axis \(axis) log \(log)")
     }
   }
 
@@ -63,14 +72,18 @@ import Testing
     let x: [Float] = [1, .nan, 3, 4, 5, 6, 7, 8, 9, 10, .infinity, 2]
     let y = try OperatorHarness.run("Softmax", [.input(OperatorHarness.floats(x, [1, 12]))])[0]
     #expect(y.shape == [1, 12])
-    let z = try OperatorHarness.run("Softmax", [.input(OperatorHarness.floats(x, [12, 1]))], attributes: ["axis": .int(0)])[0]
+    let z = try OperatorHarness.run(
+      "Softmax", [.input(OperatorHarness.floats(x, [12, 1]))], attributes: ["axis": .int(0)])[0]
     #expect(z.shape == [12, 1])
   }
 
   @Test func rejectsAxisOutOfRange() {
     let x = OperatorHarness.floats([1, 2, 3, 4], [2, 2])
-    expectGraphError(OperatorHarness.error("Softmax", [.input(x)], attributes: ["axis": .int(2)]), mentioning: "axis 2")
-    expectGraphError(OperatorHarness.error("LogSoftmax", [.input(x)], attributes: ["axis": .int(-3)]), mentioning: "axis -3")
-    expectGraphError(OperatorHarness.error("Softmax", [.input(OperatorHarness.ints([1, 2]))]), mentioning: "float32")
+    expectGraphError(
+      OperatorHarness.error("Softmax", [.input(x)], attributes: ["axis": .int(2)]), mentioning: "axis 2")
+    expectGraphError(
+      OperatorHarness.error("LogSoftmax", [.input(x)], attributes: ["axis": .int(-3)]), mentioning: "axis -3")
+    expectGraphError(
+      OperatorHarness.error("Softmax", [.input(OperatorHarness.ints([1, 2]))]), mentioning: "float32")
   }
 }

@@ -16,7 +16,9 @@ import Testing
     nodes: [
       Node(name: "neg", op: "Neg", inputs: ["x"], outputs: ["n"]),
       Node(name: "relu", op: "Relu", inputs: ["n"], outputs: ["r"]),
-      Node(name: "clip", op: "Clip", inputs: ["r"], outputs: ["y"], attributes: ["min": .float(0), "max": .float(1.5)]),
+      Node(
+        name: "clip", op: "Clip", inputs: ["r"], outputs: ["y"],
+        attributes: ["min": .float(0), "max": .float(1.5)]),
     ])
 
   @Test func runsAChain() throws {

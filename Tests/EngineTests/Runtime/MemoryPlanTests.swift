@@ -9,7 +9,8 @@ import Testing
       for j in requests.indices where i < j {
         let a = requests[i], b = requests[j]
         guard a.firstStep <= b.lastStep && b.firstStep <= a.lastStep else { continue }
-        let disjoint = plan.offsets[i] + a.bytes <= plan.offsets[j] || plan.offsets[j] + b.bytes <= plan.offsets[i]
+        let disjoint =
+          plan.offsets[i] + a.bytes <= plan.offsets[j] || plan.offsets[j] + b.bytes <= plan.offsets[i]
         #expect(disjoint, "tensors \(i) and \(j) are alive together and overlap")
       }
     }
@@ -30,7 +31,9 @@ import Testing
     for _ in 0..<50 {
       let requests = (0..<30).map { _ in
         let first = Int(generator.next() % 40)
-        return MemoryPlan.Request(bytes: Int(generator.next() % 5000) + 1, firstStep: first, lastStep: first + Int(generator.next() % 6))
+        return MemoryPlan.Request(
+          bytes: Int(generator.next() % 5000) + 1, firstStep: first,
+          lastStep: first + Int(generator.next() % 6))
       }
       let plan = MemoryPlan(requests)
       assertNoOverlap(requests, plan)

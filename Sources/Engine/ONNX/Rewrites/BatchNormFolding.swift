@@ -14,25 +14,36 @@ enum BatchNormFolding {
     let consumers = GraphRewriting.consumers(graph)
     for (index, norm) in graph.nodes.enumerated() where norm.op == "BatchNormalization" {
       guard norm.inputs.count == 5, norm.int("training_mode", default: 0) == 0,
-        norm.outputs.dropFirst().allSatisfy({ $0.isEmpty || (consumers[$0] == nil && !graph.outputs.contains($0)) }),
+        norm.outputs.dropFirst().allSatisfy({
+          $0.isEmpty || (consumers[$0] == nil && !graph.outputs.contains($0))
+        }),
         let convIndex = producers[norm.inputs[0]], !removed.contains(convIndex),
-        graph.nodes[convIndex].op == "Conv", consumers[norm.inputs[0]] == [index], !graph.outputs.contains(norm.inputs[0])
+        graph.nodes[convIndex].op == "Conv", consumers[norm.inputs[0]] == [index],
+        !graph.outputs.contains(norm.inputs[0])
       else { continue }
       let conv = graph.nodes[convIndex]
       guard conv.inputs.count >= 2, conv.attributes["activation"] == nil,
-        let weights = graph.constants[conv.inputs[1]], weights.elementType == .float32, weights.shape.count >= 3
+        let weights = graph.constants[conv.inputs[1]], weights.elementType == .float32,
+        weights.shape.count >= 3
       else { continue }
       let channels = weights.shape[0]
       let parameters = norm.inputs[1...4].map { name -> [Float]? in
-        guard let tensor = graph.constants[name], tensor.elementType == .float32, tensor.elementCount == channels else { return nil }
+        guard let tensor = graph.constants[name], tensor.elementType == .float32,
+          tensor.elementCount == channels
+        else { return nil }
         return tensor.withElements(as: Float.self) { Array($0) }
       }
-      guard case let (gamma?, beta?, mean?, variance?) = (parameters[0], parameters[1], parameters[2], parameters[3]) else {
+      guard
+        case let (gamma?, beta?, mean?, variance?) = (
+          parameters[0], parameters[1], parameters[2], parameters[3]
+        )
+      else {
         continue
       }
       var bias = [Float](repeating: 0, count: channels)
       if conv.inputs.count > 2, !conv.inputs[2].isEmpty {
-        guard let tensor = graph.constants[conv.inputs[2]], tensor.elementType == .float32, tensor.elementCount == channels
+        guard let tensor = graph.constants[conv.inputs[2]], tensor.elementType == .float32,
+          tensor.elementCount == channels
         else { continue }
         bias = tensor.withElements(as: Float.self) { Array($0) }
       }
@@ -42,7 +53,8 @@ enum BatchNormFolding {
       var newWeights = weights.withElements(as: Float.self) { Array($0) }
       for channel in 0..<channels {
         for offset in 0..<perChannel {
-          newWeights[channel * perChannel + offset] = Float(Double(newWeights[channel * perChannel + offset]) * scale[channel])
+          newWeights[channel * perChannel + offset] = Float(
+            Double(newWeights[channel * perChannel + offset]) * scale[channel])
         }
       }
       let newBias = (0..<channels).map { channel -> Float in

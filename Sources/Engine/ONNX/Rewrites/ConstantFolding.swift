@@ -17,7 +17,8 @@ enum ConstantFolding {
 
   /// `maximumBytes` bounds one node's outputs, `maximumTotalBytes` all that the pass makes.
   static func apply(
-    _ graph: inout Graph, registry: OperatorRegistry, foldDequantize: Bool = false, maximumBytes: Int = 1 << 26,
+    _ graph: inout Graph, registry: OperatorRegistry, foldDequantize: Bool = false,
+    maximumBytes: Int = 1 << 26,
     maximumTotalBytes: Int = 1 << 30
   ) {
     var infos = PartialShapeInference.seed(graph)
@@ -31,11 +32,14 @@ enum ConstantFolding {
         budget -= values.reduce(0) { $0 + $1.1.byteCount }
         for (name, tensor) in values {
           graph.constants[name] = tensor
-          infos[name] = TensorInfo(name: name, elementType: tensor.elementType, shape: tensor.shape, quantization: tensor.quantization)
+          infos[name] = TensorInfo(
+            name: name, elementType: tensor.elementType, shape: tensor.shape,
+            quantization: tensor.quantization)
         }
         folded.insert(index)
       } else {
-        PartialShapeInference.infer(node, &infos, constants: ConstantLookup(graph.constants), registry: registry)
+        PartialShapeInference.infer(
+          node, &infos, constants: ConstantLookup(graph.constants), registry: registry)
       }
     }
     GraphRewriting.removeNodes(folded, from: &graph)
@@ -67,9 +71,13 @@ enum ConstantFolding {
       guard let count = product(dims), count <= maximumBytes / 4 else { return nil }
       switch node.attributes["value"] ?? .float(0) {
       case .int(let value):
-        return (try? GraphRewriting.intTensor([Int](repeating: value, count: count), shape: dims)).map { [(outputs[0], $0)] }
+        return (try? GraphRewriting.intTensor([Int](repeating: value, count: count), shape: dims)).map {
+          [(outputs[0], $0)]
+        }
       case .float(let value):
-        return (try? GraphRewriting.floatTensor([Float](repeating: value, count: count), shape: dims)).map { [(outputs[0], $0)] }
+        return (try? GraphRewriting.floatTensor([Float](repeating: value, count: count), shape: dims)).map {
+          [(outputs[0], $0)]
+        }
       default:
         return nil
       }
@@ -77,12 +85,15 @@ enum ConstantFolding {
       break
     }
     let inputs = node.inputs.filter { !$0.isEmpty }
-    guard !inputs.isEmpty, inputs.allSatisfy({ graph.constants[$0] != nil }), let definition = registry[node.op],
+    guard !inputs.isEmpty, inputs.allSatisfy({ graph.constants[$0] != nil }),
+      let definition = registry[node.op],
       foldDequantize || node.op != "DequantizeLinear"
     else { return nil }
     let constants = ConstantLookup(graph.constants)
     // Infer first, so that a node blowing up a constant is refused before anything is allocated.
-    guard let described = try? definition.infer(node, node.inputs.map { $0.isEmpty ? nil : infos[$0] }, constants) else {
+    guard
+      let described = try? definition.infer(node, node.inputs.map { $0.isEmpty ? nil : infos[$0] }, constants)
+    else {
       return nil
     }
     var bytes = 0
@@ -94,7 +105,8 @@ enum ConstantFolding {
     var used: [String: Tensor] = [:]
     for name in inputs { used[name] = graph.constants[name] }
     let single = Graph(inputs: [], outputs: outputs, nodes: [node], constants: used)
-    guard let model = try? CompiledModel(graph: single, registry: registry), let results = try? model.run([:]) else {
+    guard let model = try? CompiledModel(graph: single, registry: registry), let results = try? model.run([:])
+    else {
       return nil
     }
     return outputs.compactMap { name in results[name].map { (name, $0) } }

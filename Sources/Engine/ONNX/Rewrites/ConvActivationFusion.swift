@@ -20,7 +20,9 @@ enum ConvActivationFusion {
         "activation_beta": .float(node.float("beta", default: 0.5)),
       ]
     case "LeakyRelu":
-      return ["activation": .string("LeakyRelu"), "activation_alpha": .float(node.float("alpha", default: 0.01))]
+      return [
+        "activation": .string("LeakyRelu"), "activation_alpha": .float(node.float("alpha", default: 0.01)),
+      ]
     case "Clip":
       func bound(_ index: Int, _ attribute: String, _ fallback: Float) -> Float? {
         if index < node.inputs.count, !node.inputs[index].isEmpty {
@@ -38,8 +40,11 @@ enum ConvActivationFusion {
   static func apply(_ graph: inout Graph) {
     let consumers = GraphRewriting.consumers(graph)
     var removed = Set<Int>()
-    for (index, conv) in graph.nodes.enumerated() where conv.op == "Conv" && conv.attributes["activation"] == nil {
-      guard let y = conv.outputs.first, !graph.outputs.contains(y), let readers = consumers[y], readers.count == 1 else {
+    for (index, conv) in graph.nodes.enumerated()
+    where conv.op == "Conv" && conv.attributes["activation"] == nil {
+      guard let y = conv.outputs.first, !graph.outputs.contains(y), let readers = consumers[y],
+        readers.count == 1
+      else {
         continue
       }
       let activation = graph.nodes[readers[0]]

@@ -4,7 +4,8 @@ enum DeadCodeElimination {
   static func apply(_ graph: inout Graph) {
     var live = Set(graph.outputs)
     var kept: [Node] = []
-    for node in graph.nodes.reversed() where node.outputs.contains(where: { !$0.isEmpty && live.contains($0) }) {
+    for node in graph.nodes.reversed()
+    where node.outputs.contains(where: { !$0.isEmpty && live.contains($0) }) {
       kept.append(node)
       live.formUnion(node.inputs.filter { !$0.isEmpty })
     }

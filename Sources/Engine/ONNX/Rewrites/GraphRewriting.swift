@@ -48,7 +48,9 @@ enum GraphRewriting {
 
   /// A constant's only value as a float, if it is a one-element float32 constant.
   static func scalar(_ name: String, in graph: Graph) -> Float? {
-    guard let tensor = graph.constants[name], tensor.elementType == .float32, tensor.elementCount == 1 else { return nil }
+    guard let tensor = graph.constants[name], tensor.elementType == .float32, tensor.elementCount == 1 else {
+      return nil
+    }
     return tensor.withElements(as: Float.self) { $0[0] }
   }
 

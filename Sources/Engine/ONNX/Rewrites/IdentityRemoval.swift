@@ -18,12 +18,14 @@ enum IdentityRemoval {
       }
       if node.op == "Dropout" {
         let consumers = GraphRewriting.consumers(graph)
-        let maskUsed = node.outputs.count > 1 && !node.outputs[1].isEmpty
+        let maskUsed =
+          node.outputs.count > 1 && !node.outputs[1].isEmpty
           && (consumers[node.outputs[1]] != nil || graph.outputs.contains(node.outputs[1]))
         let training = node.inputs.count > 2 && !node.inputs[2].isEmpty ? node.inputs[2] : nil
-        let inference = training.map { name in
-          bools[name].map { $0.allSatisfy { !$0 } } ?? (graph.constants[name].map(isAllZero) ?? false)
-        } ?? true
+        let inference =
+          training.map { name in
+            bools[name].map { $0.allSatisfy { !$0 } } ?? (graph.constants[name].map(isAllZero) ?? false)
+          } ?? true
         guard !maskUsed, inference else {
           index += 1
           continue

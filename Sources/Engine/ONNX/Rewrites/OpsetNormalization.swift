@@ -42,10 +42,16 @@ enum OpsetNormalization {
         let flat = GraphRewriting.freshName("\(node.name)_flat", taken: &taken)
         let normalized = GraphRewriting.freshName("\(node.name)_2d", taken: &taken)
         let shape = GraphRewriting.freshName("\(node.name)_shape", taken: &taken)
-        rewritten.append(Node(name: flat, op: "Flatten", inputs: [input], outputs: [flat], attributes: ["axis": .int(axis)]))
-        rewritten.append(Node(name: node.name, op: node.op, inputs: [flat], outputs: [normalized], attributes: ["axis": .int(-1)]))
+        rewritten.append(
+          Node(name: flat, op: "Flatten", inputs: [input], outputs: [flat], attributes: ["axis": .int(axis)]))
+        rewritten.append(
+          Node(
+            name: node.name, op: node.op, inputs: [flat], outputs: [normalized],
+            attributes: ["axis": .int(-1)]))
         rewritten.append(Node(name: shape, op: "Shape", inputs: [input], outputs: [shape]))
-        rewritten.append(Node(name: "\(node.name)_reshape", op: "Reshape", inputs: [normalized, shape], outputs: node.outputs))
+        rewritten.append(
+          Node(
+            name: "\(node.name)_reshape", op: "Reshape", inputs: [normalized, shape], outputs: node.outputs))
         continue
       case "Pad" where opset < 11:
         let value = node.attributes.removeValue(forKey: "value")?.floatValue ?? 0

@@ -7,13 +7,16 @@ enum PartialShapeInference {
     var infos: [String: TensorInfo] = [:]
     for input in graph.inputs { infos[input.name] = input }
     for (name, tensor) in graph.constants {
-      infos[name] = TensorInfo(name: name, elementType: tensor.elementType, shape: tensor.shape, quantization: tensor.quantization)
+      infos[name] = TensorInfo(
+        name: name, elementType: tensor.elementType, shape: tensor.shape, quantization: tensor.quantization)
     }
     return infos
   }
 
   /// Infers `node`'s outputs into `infos` when possible.
-  static func infer(_ node: Node, _ infos: inout [String: TensorInfo], constants: ConstantLookup, registry: OperatorRegistry) {
+  static func infer(
+    _ node: Node, _ infos: inout [String: TensorInfo], constants: ConstantLookup, registry: OperatorRegistry
+  ) {
     guard let definition = registry[node.op] else { return }
     var inputs: [TensorInfo?] = []
     for name in node.inputs {

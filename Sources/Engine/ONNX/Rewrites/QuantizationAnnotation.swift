@@ -19,7 +19,8 @@ enum QuantizationAnnotation {
       if let tensor = graph.constants[name] {
         let annotated: Tensor
         do {
-          annotated = try Tensor(shape: tensor.shape, elementType: tensor.elementType, quantization: quantization)
+          annotated = try Tensor(
+            shape: tensor.shape, elementType: tensor.elementType, quantization: quantization)
         } catch {
           throw GraphError("tensor \(name): \(error)")
         }
@@ -44,7 +45,8 @@ enum QuantizationAnnotation {
       return nil
     }
     let constants = ConstantLookup(graph.constants)
-    guard type.isQuantized, node.int("block_size", default: 0) == 0, let scales = constants.floats(node.inputs[1]),
+    guard type.isQuantized, node.int("block_size", default: 0) == 0,
+      let scales = constants.floats(node.inputs[1]),
       !scales.isEmpty
     else { return nil }
     var zeroPoints = [Int32](repeating: 0, count: scales.count)

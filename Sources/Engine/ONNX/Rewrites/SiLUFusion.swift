@@ -6,12 +6,14 @@ enum SiLUFusion {
     let consumers = GraphRewriting.consumers(graph)
     var removed = Set<Int>()
     for (index, sigmoid) in graph.nodes.enumerated() where sigmoid.op == "Sigmoid" {
-      guard let x = sigmoid.inputs.first, !x.isEmpty, let y = sigmoid.outputs.first, !graph.outputs.contains(y),
+      guard let x = sigmoid.inputs.first, !x.isEmpty, let y = sigmoid.outputs.first,
+        !graph.outputs.contains(y),
         let readers = consumers[y], readers.count == 1
       else { continue }
       let mulIndex = readers[0]
       let mul = graph.nodes[mulIndex]
-      guard mul.op == "Mul", mul.inputs.count == 2, Set(mul.inputs) == [x, y], !removed.contains(mulIndex) else { continue }
+      guard mul.op == "Mul", mul.inputs.count == 2, Set(mul.inputs) == [x, y], !removed.contains(mulIndex)
+      else { continue }
       graph.nodes[mulIndex] = Node(name: mul.name, op: "SiLU", inputs: [x], outputs: mul.outputs)
       removed.insert(index)
     }
