@@ -9,5 +9,6 @@
 #include "cpu_features.h"
 #include "preprocess.h"
 #include "qconv.h"
+#include "qelementwise.h"
 
 #endif

@@ -13,6 +13,8 @@ public struct ONNXImportOptions: Sendable {
   public var foldBatchNormalization = true
   /// Fuse Sigmoid+Mul into SiLU, and Relu/Clip/LeakyRelu/HardSwish/Sigmoid/SiLU into the Conv before.
   public var fuseActivations = true
+  /// Turn DequantizeLinear -> Conv/Add/... -> QuantizeLinear patterns into int8 kernels.
+  public var fuseQuantization = true
   /// Constant folding leaves a node alone if its outputs would take more than this many bytes.
   public var maximumFoldedBytes = 64 << 20
   /// Constant folding stops once it has made this many bytes of constants in all.
@@ -34,6 +36,7 @@ public struct ONNXImportOptions: Sendable {
     options.foldConstants = false
     options.foldBatchNormalization = false
     options.fuseActivations = false
+    options.fuseQuantization = false
     return options
   }
 }

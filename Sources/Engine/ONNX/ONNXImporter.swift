@@ -80,6 +80,9 @@ public enum ONNXImporter {
       SiLUFusion.apply(&graph)
       ConvActivationFusion.apply(&graph)
     }
+    if options.fuseQuantization {
+      try QDQFusion.apply(&graph, registry: options.registry)
+    }
     DeadCodeElimination.apply(&graph)
     return try graph.validated()
   }

@@ -100,7 +100,10 @@ struct QuantizationParameters: Sendable {
       guard let values = constants.ints(zeroName) else {
         throw GraphError("\(what) needs a constant zero point")
       }
-      guard zeroInfo.shape == scaleInfo.shape, values.count == scales.count else {
+      // A per-tensor pair may mix a scalar and a one-element vector (ONNX Runtime's quantizer
+      // writes bias scales as [1] next to scalar zero points).
+      let bothSingle = values.count == 1 && scales.count == 1
+      guard zeroInfo.shape == scaleInfo.shape || bothSingle, values.count == scales.count else {
         throw GraphError("\(what): zero point \(zeroInfo.shape) and scale \(scaleInfo.shape) differ in shape")
       }
       let range: ClosedRange<Int> =

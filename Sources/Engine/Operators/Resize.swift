@@ -1,4 +1,4 @@
-/// Float32 Resize (opset 11+: inputs X, roi, scales, sizes, all constant; opset 10's X, scales
+/// Resize (opset 11+: inputs X, roi, scales, sizes, all constant; opset 10's X, scales
 /// form too) and the deprecated Upsample, along the last two axes (H and W of NCHW).
 ///
 /// Modes: nearest (nearest_mode round_prefer_floor, round_prefer_ceil, floor, ceil) and linear
@@ -9,14 +9,25 @@
 ///
 /// Source indices and weights are tabulated at build; nearest rows that repeat are copied, an
 /// exact 2x nearest row is a duplicating loop, and linear interpolates each input row
-/// horizontally once into per-lane scratch, then blends rows vertically.
+/// horizontally once into per-lane scratch, then blends rows vertically. Inputs are float32; mode
+/// nearest also moves int8/uint8 values as they are (quantization kept), which the QDQ fusion
+/// uses for an upsample between int8 convolutions.
 enum ResizeOperators {
   static func definition(upsample: Bool) -> OperatorDefinition {
     OperatorDefinition(
       infer: { node, inputs, constants throws(GraphError) in
-        let input = try OperatorSupport.floatInput(node, inputs, 0)
+        let input = try OperatorSupport.input(node, inputs, 0)
         let plan = try ResizePlan(node, input.shape, constants, upsample: upsample)
-        return [TensorInfo(name: node.outputs.first ?? "", elementType: .float32, shape: plan.outputShape)]
+        guard input.elementType == .float32 || (input.elementType.isQuantized && plan.mode == .nearest) else {
+          throw GraphError(
+            "node \(node.name) (\(node.op)) resizes float32, or int8/uint8 in mode nearest; not \(input.elementType) in mode \(plan.mode)"
+          )
+        }
+        return [
+          TensorInfo(
+            name: node.outputs.first ?? "", elementType: input.elementType, shape: plan.outputShape,
+            quantization: input.quantization)
+        ]
       },
       build: { node, inputs, outputs, constants throws(GraphError) in
         let input = try OperatorSupport.view(node, inputs, 0)
@@ -255,8 +266,16 @@ final class ResizeKernel: Kernel {
     context.threads.forEachTask(p.planes * rowTiles, counter: counter) { task, lane in
       let plane = task / rowTiles
       let rows = (task % rowTiles) * rowTile..<Swift.min((task % rowTiles + 1) * rowTile, p.outputHeight)
-      let input = x.floats() + plane * p.inputHeight * p.inputWidth
-      let output = y.floats() + plane * p.outputHeight * p.outputWidth
+      let inputOffset = plane * p.inputHeight * p.inputWidth
+      let outputOffset = plane * p.outputHeight * p.outputWidth
+      if x.info.elementType.isQuantized {
+        nearest(
+          x.data.assumingMemoryBound(to: UInt8.self) + inputOffset,
+          y.data.assumingMemoryBound(to: UInt8.self) + outputOffset, rows)
+        return
+      }
+      let input = x.floats() + inputOffset
+      let output = y.floats() + outputOffset
       if p.mode == .nearest {
         nearest(input, output, rows)
       } else {
@@ -265,8 +284,8 @@ final class ResizeKernel: Kernel {
     }
   }
 
-  private func nearest(
-    _ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ rows: Range<Int>
+  private func nearest<Element>(
+    _ input: UnsafeMutablePointer<Element>, _ output: UnsafeMutablePointer<Element>, _ rows: Range<Int>
   ) {
     let width = p.outputWidth
     for oy in rows {

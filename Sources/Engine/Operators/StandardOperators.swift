@@ -14,5 +14,6 @@ public enum StandardOperators {
       NormalizationOperators.definitions,
       QuantizeOperators.definitions,
       QLinearOperators.definitions,
+      QLinearAddOperator.definitions,
     ])
 }

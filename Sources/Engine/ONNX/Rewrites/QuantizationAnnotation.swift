@@ -44,7 +44,15 @@ enum QuantizationAnnotation {
     } else {
       return nil
     }
-    let constants = ConstantLookup(graph.constants)
+    return quantization(of: node, type: type, shape: shape, constants: graph.constants)
+  }
+
+  /// The quantization a DequantizeLinear with constant scale and zero point applies to an input
+  /// of `type` and `shape`.
+  static func quantization(of node: Node, type: ElementType, shape: [Int], constants: [String: Tensor])
+    -> Quantization?
+  {
+    let constants = ConstantLookup(constants)
     guard type.isQuantized, node.int("block_size", default: 0) == 0,
       let scales = constants.floats(node.inputs[1]),
       !scales.isEmpty

@@ -1,0 +1,63 @@
+#include "qelementwise.h"
+
+#include <math.h>
+
+// The order of operations is the contract (see the header): no contraction into FMAs.
+#pragma STDC FP_CONTRACT OFF
+
+static void qlinear_add_scalar(
+  const uint8_t *a, const uint8_t *b, uint8_t *c, size_t n, int is_signed, float ratio_a, float ratio_b,
+  float fixed) {
+  const long low = is_signed ? -128 : 0, high = is_signed ? 127 : 255;
+  for (size_t i = 0; i < n; i++) {
+    float va = is_signed ? (float)(int8_t)a[i] : (float)a[i];
+    float vb = is_signed ? (float)(int8_t)b[i] : (float)b[i];
+    float sum = fixed + va * ratio_a;
+    sum = sum + vb * ratio_b;
+    long value = lrintf(sum);  // the default rounding mode: half to even
+    value = value < low ? low : value > high ? high : value;
+    c[i] = (uint8_t)value;
+  }
+}
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+
+static inline __m128 widen_quarter(__m128i bytes, int quarter, int is_signed) {
+  // Bytes -> int16 -> int32 by duplication and an arithmetic or logical shift (SSE2 only).
+  __m128i words = quarter < 2 ? _mm_unpacklo_epi8(bytes, bytes) : _mm_unpackhi_epi8(bytes, bytes);
+  __m128i dwords = (quarter & 1) ? _mm_unpackhi_epi16(words, words) : _mm_unpacklo_epi16(words, words);
+  dwords = is_signed ? _mm_srai_epi32(dwords, 24) : _mm_srli_epi32(dwords, 24);
+  return _mm_cvtepi32_ps(dwords);
+}
+
+void hiyari_qlinear_add(
+  const uint8_t *a, const uint8_t *b, uint8_t *c, size_t n, int is_signed, float ratio_a, float ratio_b,
+  float fixed) {
+  const __m128 va_ratio = _mm_set1_ps(ratio_a), vb_ratio = _mm_set1_ps(ratio_b), vfixed = _mm_set1_ps(fixed);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i va = _mm_loadu_si128((const __m128i *)(a + i));
+    __m128i vb = _mm_loadu_si128((const __m128i *)(b + i));
+    __m128i q[4];
+    for (int k = 0; k < 4; k++) {
+      __m128 sum = _mm_add_ps(vfixed, _mm_mul_ps(widen_quarter(va, k, is_signed), va_ratio));
+      sum = _mm_add_ps(sum, _mm_mul_ps(widen_quarter(vb, k, is_signed), vb_ratio));
+      q[k] = _mm_cvtps_epi32(sum);  // rounds half to even (the default MXCSR mode)
+    }
+    __m128i lo = _mm_packs_epi32(q[0], q[1]), hi = _mm_packs_epi32(q[2], q[3]);
+    __m128i packed = is_signed ? _mm_packs_epi16(lo, hi) : _mm_packus_epi16(lo, hi);
+    _mm_storeu_si128((__m128i *)(c + i), packed);
+  }
+  qlinear_add_scalar(a + i, b + i, c + i, n - i, is_signed, ratio_a, ratio_b, fixed);
+}
+
+#else
+
+void hiyari_qlinear_add(
+  const uint8_t *a, const uint8_t *b, uint8_t *c, size_t n, int is_signed, float ratio_a, float ratio_b,
+  float fixed) {
+  qlinear_add_scalar(a, b, c, n, is_signed, ratio_a, ratio_b, fixed);
+}
+
+#endif
