@@ -99,6 +99,21 @@ public final class CompiledModel {
     for kernel in kernels { kernel.run(context) }
   }
 
+  /// Runs every node once, adding each node's wall time in nanoseconds to `nanoseconds` (indexed
+  /// like `graph.nodes`, which must be its count). For per-node profiles; `run()` has no
+  /// timing overhead.
+  public func run(addingNodeTimesTo nanoseconds: inout [UInt64]) {
+    precondition(nanoseconds.count == kernels.count, "one time slot per node")
+    let context = ExecutionContext(threads: threads)
+    var start = MonotonicClock.nanoseconds()
+    for (index, kernel) in kernels.enumerated() {
+      kernel.run(context)
+      let end = MonotonicClock.nanoseconds()
+      nanoseconds[index] += end - start
+      start = end
+    }
+  }
+
   /// Copies `inputs` in, runs, and returns copies of the outputs.
   public func run(_ inputs: [String: Tensor]) throws(GraphError) -> [String: Tensor] {
     for info in graph.inputs {

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Benchmarks against a peer measured in the same run.",
-    subcommands: [BenchPreprocess.self, BenchDecode.self, BenchMemory.self])
+    subcommands: [BenchPreprocess.self, BenchDecode.self, BenchMemory.self, BenchModel.self, BenchInt8Peak.self])
 }

@@ -24,6 +24,8 @@ enum QDQFusion {
   }
 
   static func apply(_ graph: inout Graph, registry: OperatorRegistry) throws(GraphError) {
+    // Only QDQ models pay for the shape inference the fusion needs.
+    guard graph.nodes.contains(where: { $0.op == "DequantizeLinear" }) else { return }
     var fusion = try Fusion(graph, registry: registry)
     for index in graph.nodes.indices {
       switch graph.nodes[index].op {

@@ -1,0 +1,135 @@
+import ArgumentParser
+import CKernels
+import Engine
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `hiyari bench model`: latency of a whole model, a per-operator profile, and the int8
+/// convolutions' achieved rate against this machine's int8 peak measured in the same run. With
+/// `--serve` it takes "run N" lines on stdin and answers each with N latencies, so that
+/// scripts/bench-engine can interleave it with ONNX Runtime run for run.
+struct BenchModel: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "model",
+    abstract: "Model latency, per-operator profile and int8 GMAC/s against the machine's int8 peak.")
+
+  @Argument(help: "An ONNX file or a model bundle folder.")
+  var model: String
+
+  @Option(help: "Threads (the device default is 1).")
+  var threads = 1
+
+  @Option(help: "Timed runs.")
+  var runs = 200
+
+  @Option(help: "Untimed runs first.")
+  var warmup = 20
+
+  @Flag(help: "Also list every node's time and GMAC/s.")
+  var nodes = false
+
+  @Flag(help: "Answer \"run N\" lines on stdin with N latencies in microseconds (for interleaving).")
+  var serve = false
+
+  func run() throws {
+    guard threads >= 1, threads <= 256, runs >= 1, runs <= 1_000_000, warmup >= 0 else {
+      throw ValidationError("--threads must be 1...256, --runs 1...1000000, --warmup >= 0")
+    }
+    let loadStart = MonotonicClock.nanoseconds()
+    let graph = try ModelLoading.graph(model)
+    let compiled = try CompiledModel(graph: graph, threadCount: threads)
+    let loadMilliseconds = Double(MonotonicClock.nanoseconds() - loadStart) / 1e6
+    ModelLoading.fillInputs(compiled, seed: 1)
+    for _ in 0..<warmup { compiled.run() }
+    if serve {
+      try serveRuns(compiled)
+      return
+    }
+    var nodeTimes = [UInt64](repeating: 0, count: graph.nodes.count)
+    var latencies: [Double] = []
+    for _ in 0..<runs {
+      let start = MonotonicClock.nanoseconds()
+      compiled.run(addingNodeTimesTo: &nodeTimes)
+      latencies.append(Double(MonotonicClock.nanoseconds() - start) / 1e6)
+    }
+    latencies.sort()
+    let median = latencies[latencies.count / 2]
+    let p90 = latencies[min(latencies.count - 1, latencies.count * 9 / 10)]
+    print(
+      "model=\(model) threads=\(threads) runs=\(runs) load_ms=\(formatDecimal(loadMilliseconds, places: 2)) median_ms=\(formatDecimal(median, places: 2)) p90_ms=\(formatDecimal(p90, places: 2)) arena_bytes=\(compiled.memoryPlan.arenaBytes)"
+    )
+    report(compiled, nodeTimes: nodeTimes)
+  }
+
+  private func serveRuns(_ compiled: CompiledModel) throws {
+    print("ready nodes=\(compiled.graph.nodes.count) threads=\(threads)")
+    fflush(nil)
+    while let line = readLine() {
+      let words = line.split(separator: " ")
+      if words.first == "quit" { return }
+      guard words.count == 2, words[0] == "run", let count = Int(words[1]), count > 0, count <= 100_000 else {
+        print("error expected \"run N\" or \"quit\"")
+        fflush(nil)
+        continue
+      }
+      var times: [String] = []
+      for _ in 0..<count {
+        let start = MonotonicClock.nanoseconds()
+        compiled.run()
+        times.append(String((MonotonicClock.nanoseconds() - start) / 1000))
+      }
+      print("times " + times.joined(separator: " "))
+      fflush(nil)
+    }
+  }
+
+  /// Time per operator type and the int8 convolutions' GMAC/s against the int8 peak.
+  private func report(_ compiled: CompiledModel, nodeTimes: [UInt64]) {
+    var byOperator: [String: (nanoseconds: UInt64, nodes: Int, macs: Int)] = [:]
+    let total = max(nodeTimes.reduce(0, +), 1)
+    for (index, node) in compiled.graph.nodes.enumerated() {
+      var entry = byOperator[node.op] ?? (0, 0, 0)
+      entry.nanoseconds += nodeTimes[index]
+      entry.nodes += 1
+      entry.macs += ModelLoading.convolutionMACs(node, compiled)
+      byOperator[node.op] = entry
+    }
+    print("operator               nodes   share   ms/run   GMAC/s")
+    for (op, entry) in byOperator.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }) {
+      let perRun = Double(entry.nanoseconds) / Double(runs) / 1e6
+      let rate = entry.macs > 0 ? formatDecimal(Double(entry.macs) / (perRun * 1e6), places: 2) : "-"
+      let share = Double(entry.nanoseconds) / Double(total) * 100
+      print(
+        "\(op.padding(22)) \(String(entry.nodes).padding(5)) \(formatDecimal(share, places: 2).padding(6))%  \(formatDecimal(perRun, places: 2).padding(8)) \(rate)"
+      )
+    }
+    if nodes {
+      print("node                              op            shape                   ms/run   GMAC/s")
+      for (index, node) in compiled.graph.nodes.enumerated() {
+        let perRun = Double(nodeTimes[index]) / Double(runs) / 1e6
+        let macs = ModelLoading.convolutionMACs(node, compiled)
+        let shape = node.outputs.first.flatMap { compiled.tensorInfos[$0]?.shape } ?? []
+        let rate = macs > 0 ? formatDecimal(Double(macs) / (perRun * 1e6), places: 2) : "-"
+        print(
+          "\(node.name.padding(33)) \(node.op.padding(13)) \("\(shape)".padding(23)) \(formatDecimal(perRun, places: 3).padding(8)) \(rate)"
+        )
+      }
+    }
+    if let int8 = byOperator["QLinearConv"], int8.macs > 0 {
+      let seconds = Double(int8.nanoseconds) / Double(runs) / 1e9
+      let achieved = Double(int8.macs) / seconds / 1e9
+      let peak = Int8Peak.measure()
+      print(
+        "int8_conv_gmacs=\(formatDecimal(achieved, places: 2)) int8_peak_gmacs=\(formatDecimal(peak.gmacs, places: 2)) peak_path=\(peak.path) fraction_of_peak=\(formatDecimal(achieved / peak.gmacs * 100, places: 2))% threads=\(threads)"
+      )
+    }
+  }
+}
+
+extension String {
+  fileprivate func padding(_ width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+}

@@ -1,0 +1,64 @@
+import CKernels
+import Engine
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// This machine's int8 multiply-accumulate peak: the instructions of the best int8 kernel path
+/// the CPU has (hiyari_int8_peak), run on registers alone on `threads` threads at once.
+struct Int8Peak {
+  var path: String
+  var gmacs: Double
+
+  static let paths: [(id: Int32, name: String)] = [
+    (Int32(HIYARI_QCONV_AVX512VNNI), "avx512-vnni"), (Int32(HIYARI_QCONV_AVXVNNI), "avx-vnni"),
+    (Int32(HIYARI_QCONV_NEONDOT), "neon-dot"), (Int32(HIYARI_QCONV_AVX2), "avx2"),
+  ]
+
+  /// The best available path's rate: the median of five timed rounds of about 50 ms each.
+  static func measure(threads: Int = 1) -> Int8Peak {
+    guard let path = paths.first(where: { hiyari_int8_peak($0.id, 1) > 0 }) else {
+      return Int8Peak(path: "scalar", gmacs: .nan)
+    }
+    let pool = ThreadPool(threads: threads)
+    defer { pool.shutdown() }
+    var iterations: Int64 = 1 << 16
+    // Grow the round until it takes at least 50 ms.
+    while true {
+      let start = MonotonicClock.nanoseconds()
+      _ = hiyari_int8_peak(path.id, iterations)
+      if MonotonicClock.nanoseconds() - start > 50_000_000 || iterations > 1 << 40 { break }
+      iterations *= 2
+    }
+    var rates: [Double] = []
+    for _ in 0..<5 {
+      let start = MonotonicClock.nanoseconds()
+      let done = ManagedCounter()
+      let rounds = iterations
+      pool.parallelFor(threads) { _ in done.add(hiyari_int8_peak(path.id, rounds)) }
+      let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
+      rates.append(Double(done.value) / seconds / 1e9)
+    }
+    rates.sort()
+    return Int8Peak(path: path.name, gmacs: rates[rates.count / 2])
+  }
+}
+
+/// A sum several threads add to.
+private final class ManagedCounter: @unchecked Sendable {
+  private var total: UInt64 = 0
+  private var lock = pthread_mutex_t()
+  init() { pthread_mutex_init(&lock, nil) }
+  deinit { pthread_mutex_destroy(&lock) }
+  func add(_ value: UInt64) {
+    pthread_mutex_lock(&lock)
+    total += value
+    pthread_mutex_unlock(&lock)
+  }
+  var value: UInt64 {
+    pthread_mutex_lock(&lock)
+    defer { pthread_mutex_unlock(&lock) }
+    return total
+  }
+}
