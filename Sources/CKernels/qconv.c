@@ -202,7 +202,21 @@ static void gather_row(uint8_t *dst, const uint8_t *src_row, int32_t width, int3
     const uint8_t *src = src_row + start;
     for (int32_t i = lo; i < hi; i++) dst[i] = src[i] ^ xor;
   } else {
-    for (int32_t i = lo; i < hi; i++) dst[i] = src_row[start + i * step] ^ xor;
+    int32_t i = lo;
+#if defined(__SSE2__)
+    if (step == 2) {
+      // Even bytes of 32 consecutive source bytes: mask each 16-bit word to its low byte and
+      // pack. A vector step reads source bytes start + 2i ... start + 2i + 31, all inside the row.
+      const __m128i low_bytes = _mm_set1_epi16(0x00FF), flip = _mm_set1_epi8((char)xor);
+      for (; i + 16 <= hi && start + 2 * i + 32 <= width; i += 16) {
+        const uint8_t *src = src_row + start + 2 * i;
+        __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)src), low_bytes);
+        __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 16)), low_bytes);
+        _mm_storeu_si128((__m128i *)(dst + i), _mm_xor_si128(_mm_packus_epi16(a, b), flip));
+      }
+    }
+#endif
+    for (; i < hi; i++) dst[i] = src_row[start + i * step] ^ xor;
   }
   memset(dst + hi, pad, (size_t)(count - hi));
 }

@@ -20,6 +20,23 @@ static void qlinear_add_scalar(
   }
 }
 
+static void quantize_scalar(const float *x, uint8_t *y, size_t n, float scale, int32_t zero_point, int is_signed) {
+  const float low = (float)((is_signed ? -128 : 0) - zero_point), high = (float)((is_signed ? 127 : 255) - zero_point);
+  for (size_t i = 0; i < n; i++) {
+    float v = x[i] / scale;
+    v = v > low ? v : low;  // also maps NaN to low
+    v = v < high ? v : high;
+    y[i] = (uint8_t)(lrintf(v) + zero_point);
+  }
+}
+
+static void dequantize_scalar(const uint8_t *x, float *y, size_t n, float scale, int32_t zero_point, int is_signed) {
+  for (size_t i = 0; i < n; i++) {
+    int32_t value = is_signed ? (int32_t)(int8_t)x[i] : (int32_t)x[i];
+    y[i] = (float)(value - zero_point) * scale;
+  }
+}
+
 #if defined(__x86_64__)
 #include <emmintrin.h>
 
@@ -30,6 +47,37 @@ static inline __m128 widen_quarter(__m128i bytes, int quarter, int is_signed) {
   dwords = is_signed ? _mm_srai_epi32(dwords, 24) : _mm_srli_epi32(dwords, 24);
   return _mm_cvtepi32_ps(dwords);
 }
+
+void hiyari_quantize_linear(const float *x, uint8_t *y, size_t n, float scale, int32_t zero_point, int is_signed) {
+  const __m128 vscale = _mm_set1_ps(scale);
+  const __m128 low = _mm_set1_ps((float)((is_signed ? -128 : 0) - zero_point));
+  const __m128 high = _mm_set1_ps((float)((is_signed ? 127 : 255) - zero_point));
+  const __m128i zero = _mm_set1_epi32(zero_point);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i q[4];
+    for (int k = 0; k < 4; k++) {
+      __m128 v = _mm_div_ps(_mm_loadu_ps(x + i + 4 * k), vscale);
+      v = _mm_min_ps(_mm_max_ps(v, low), high);  // maxps returns its second operand for a NaN
+      q[k] = _mm_add_epi32(_mm_cvtps_epi32(v), zero);
+    }
+    __m128i lo = _mm_packs_epi32(q[0], q[1]), hi = _mm_packs_epi32(q[2], q[3]);
+    _mm_storeu_si128((__m128i *)(y + i), is_signed ? _mm_packs_epi16(lo, hi) : _mm_packus_epi16(lo, hi));
+  }
+  quantize_scalar(x + i, y + i, n - i, scale, zero_point, is_signed);
+}
+
+void hiyari_dequantize_linear(const uint8_t *x, float *y, size_t n, float scale, int32_t zero_point, int is_signed) {
+  const __m128 vscale = _mm_set1_ps(scale), zero = _mm_set1_ps((float)zero_point);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i bytes = _mm_loadu_si128((const __m128i *)(x + i));
+    for (int k = 0; k < 4; k++)  // value - zero point is exact in float32, so the order is free
+      _mm_storeu_ps(y + i + 4 * k, _mm_mul_ps(_mm_sub_ps(widen_quarter(bytes, k, is_signed), zero), vscale));
+  }
+  dequantize_scalar(x + i, y + i, n - i, scale, zero_point, is_signed);
+}
+
 
 void hiyari_qlinear_add(
   const uint8_t *a, const uint8_t *b, uint8_t *c, size_t n, int is_signed, float ratio_a, float ratio_b,
@@ -53,6 +101,14 @@ void hiyari_qlinear_add(
 }
 
 #else
+
+void hiyari_quantize_linear(const float *x, uint8_t *y, size_t n, float scale, int32_t zero_point, int is_signed) {
+  quantize_scalar(x, y, n, scale, zero_point, is_signed);
+}
+
+void hiyari_dequantize_linear(const uint8_t *x, float *y, size_t n, float scale, int32_t zero_point, int is_signed) {
+  dequantize_scalar(x, y, n, scale, zero_point, is_signed);
+}
 
 void hiyari_qlinear_add(
   const uint8_t *a, const uint8_t *b, uint8_t *c, size_t n, int is_signed, float ratio_a, float ratio_b,

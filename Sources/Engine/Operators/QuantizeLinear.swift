@@ -1,3 +1,5 @@
+import CKernels
+
 /// Reference QuantizeLinear and DequantizeLinear (ONNX), the float path of QDQ models before the
 /// int8 fusion: per-tensor or per-axis (`axis`, default 1) scale and zero point from constant
 /// inputs; int8 and uint8 (DequantizeLinear also int32: the bias form, and int16/uint16 as the
@@ -174,31 +176,19 @@ final class QuantizationKernel: Kernel {
 
   @inline(__always)
   private func quantize(_ range: Range<Int>, scale: Float, zeroPoint: Float) {
-    let source = x.floats()
-    let low: Float = p.type == .int8 ? -128 : 0, high: Float = p.type == .int8 ? 127 : 255
-    @inline(__always) func level(_ value: Float) -> Float {
-      let shifted = (value / scale).rounded(.toNearestOrEven) + zeroPoint
-      return shifted > low ? (shifted < high ? shifted : high) : low
-    }
-    if p.type == .int8 {
-      let target = y.int8s()
-      for index in range { target[index] = Int8(level(source[index])) }
-    } else {
-      let target = y.uint8s()
-      for index in range { target[index] = UInt8(level(source[index])) }
-    }
+    hiyari_quantize_linear(
+      x.floats() + range.lowerBound, y.uint8s() + range.lowerBound, range.count, scale, Int32(zeroPoint),
+      p.type == .int8 ? 1 : 0)
   }
 
   @inline(__always)
   private func dequantize(_ range: Range<Int>, scale: Float, zeroPoint: Int32) {
     let target = y.floats()
     switch p.type {
-    case .int8:
-      let source = x.int8s()
-      for index in range { target[index] = Float(Int32(source[index]) - zeroPoint) * scale }
-    case .uint8:
-      let source = x.uint8s()
-      for index in range { target[index] = Float(Int32(source[index]) - zeroPoint) * scale }
+    case .int8, .uint8:
+      hiyari_dequantize_linear(
+        x.uint8s() + range.lowerBound, target + range.lowerBound, range.count, scale, zeroPoint,
+        p.type == .int8 ? 1 : 0)
     default:
       let source = x.int32s()
       for index in range { target[index] = Float(Int(source[index]) - Int(zeroPoint)) * scale }
