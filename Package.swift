@@ -19,14 +19,15 @@ let package = Package(
       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]),
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // C SIMD micro-kernels with run-time CPU dispatch.
     .target(
       name: "CKernels",
       cSettings: [.unsafeFlags(["-O3"])]),
-    // Tensors and (later) the graph runtime.
+    // Tensors, the graph runtime, model and array files.
     .target(
       name: "Engine",
-      dependencies: ["CKernels", "COpenBLAS"]),
+      dependencies: ["CKernels", "COpenBLAS", "CZlib"]),
     // Frame sources and preprocessing.
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
     // The device CLI.

@@ -11,7 +11,7 @@ struct Hiyari: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hiyari",
     abstract: "Edge inference and offload runtime for in-vehicle cameras.",
-    subcommands: [Devices.self, CaptureCommand.self, Bench.self])
+    subcommands: [Devices.self, CaptureCommand.self, Bench.self, Model.self])
 
   static func main() {
     LibAVLogging.configure(verbose: getenv("HIYARI_LIBAV_VERBOSE") != nil)

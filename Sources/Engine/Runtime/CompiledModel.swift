@@ -116,30 +116,10 @@ public final class CompiledModel {
 
   /// Copies `inputs` in, runs, and returns copies of the outputs.
   public func run(_ inputs: [String: Tensor]) throws(GraphError) -> [String: Tensor] {
-    for info in graph.inputs {
-      guard let tensor = inputs[info.name] else { throw GraphError("missing input \(info.name)") }
-      guard tensor.shape == info.shape, tensor.elementType == info.elementType else {
-        throw GraphError(
-          "input \(info.name) must be \(info.elementType) \(info.shape), not \(tensor.elementType) \(tensor.shape)"
-        )
-      }
-      views[info.name]!.data.copyMemory(from: tensor.bytes.baseAddress!, byteCount: info.byteCount)
-    }
+    try setInputs(inputs)
     run()
-    var results: [String: Tensor] = [:]
-    for name in graph.outputs {
-      let view = views[name]!
-      let tensor: Tensor
-      do {
-        tensor = try Tensor(
-          shape: view.shape, elementType: view.info.elementType, quantization: view.info.quantization)
-      } catch {
-        throw GraphError("output \(name): \(error)")
-      }
-      tensor.mutableBytes.baseAddress!.copyMemory(from: view.data, byteCount: view.info.byteCount)
-      results[name] = tensor
-    }
-    return results
+    return Dictionary(
+      try outputTensors().map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
   }
 }
 
