@@ -186,17 +186,30 @@ void hiyari_qconv_get_info(const hiyari_qconv *c, hiyari_qconv_info *info) {
 
 /// dst[i] = src_row[start + i * step] ^ xor for i < count, or pad where that column is outside
 /// [0, width) or the whole row is padding (src_row == NULL).
-static void gather_row(uint8_t *dst, const uint8_t *src_row, int32_t width, int32_t count, int32_t start,
-                       int32_t step, uint8_t xor, uint8_t pad) {
-  if (!src_row) {
-    memset(dst, pad, (size_t)count);
-    return;
-  }
+/// The outputs [lo, hi) of a gathered row that read inside the source row (the rest is padding);
+/// the same for every row of a phase, so callers compute it once (it divides).
+typedef struct {
+  int32_t lo, hi;
+} span;
+
+static span gather_span(int32_t width, int32_t count, int32_t start, int32_t step) {
   int32_t lo = start >= 0 ? 0 : ceil_div(-start, step);
   int32_t hi = start >= width ? 0 : ceil_div(width - start, step);
   if (lo > count) lo = count;
   if (hi > count) hi = count;
   if (hi < lo) hi = lo;
+  return (span){lo, hi};
+}
+
+/// dst[i] = src_row[start + i * step] ^ xor for i in [s.lo, s.hi), pad elsewhere in [0, count);
+/// a NULL row is all padding.
+static void gather_row(uint8_t *dst, const uint8_t *src_row, span s, int32_t width, int32_t count, int32_t start,
+                       int32_t step, uint8_t xor, uint8_t pad) {
+  if (!src_row) {
+    memset(dst, pad, (size_t)count);
+    return;
+  }
+  const int32_t lo = s.lo, hi = s.hi;
   memset(dst, pad, (size_t)lo);
   if (step == 1) {
     const uint8_t *src = src_row + start;
@@ -283,9 +296,10 @@ static void pack_rows4(const hiyari_qconv *c, const uint8_t *const channel[4], u
     }
     for (int32_t col = 0; col < wq; col += CHUNK) {
       int32_t n = wq - col < CHUNK ? wq - col : CHUNK;
+      span columns = gather_span(width, n, start + col * sw, sw);
       for (int32_t j = 0; j < 4; j++)
-        gather_row(rows[j], channel[j] ? channel[j] + offset : NULL, width, n, start + col * sw, sw, c->input_xor,
-                   c->pad_byte);
+        gather_row(rows[j], channel[j] ? channel[j] + offset : NULL, columns, width, n, start + col * sw, sw,
+                   c->input_xor, c->pad_byte);
       interleave4(out + (size_t)col * 4, rows[0], rows[1], rows[2], rows[3], (size_t)n, 0);
     }
   }
@@ -307,10 +321,11 @@ void hiyari_qconv_pack_input(const hiyari_qconv *c, const uint8_t *x, uint8_t *b
       for (int32_t pw = 0; pw < d->stride_width; pw++) {
         uint8_t *phase = unit + (size_t)(ph * d->stride_width + pw) * c->phase_stride;
         if (c->cw == 1) {
+          span columns = gather_span(d->in_width, c->wq, pw - d->pad_left, d->stride_width);
           for (int32_t r = 0; r < c->hq; r++) {
             int32_t ih = r * d->stride_height + ph - d->pad_top;
             const uint8_t *row = ih >= 0 && ih < d->in_height ? channel[0] + (size_t)ih * d->in_width : NULL;
-            gather_row(phase + (size_t)r * c->wq, row, d->in_width, c->wq, pw - d->pad_left, d->stride_width,
+            gather_row(phase + (size_t)r * c->wq, row, columns, d->in_width, c->wq, pw - d->pad_left, d->stride_width,
                        c->input_xor, c->pad_byte);
           }
         } else if (channel[3] && d->stride_height == 1 && d->stride_width == 1 && d->pad_top == 0 &&

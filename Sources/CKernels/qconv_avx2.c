@@ -205,23 +205,32 @@ T2 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t 
       if (lo < 0) lo = 0;
       if (hi > d->out_width) hi = d->out_width;
       const uint8_t *in_row = plane + (size_t)row * c->wq;
-      for (int32_t ow = lo; ow < hi; ow += 32) {
-        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                          _mm256_setzero_si256()};
+      for (int32_t ow = lo; ow < hi; ow += 16) {
+        // Two taps at a time: their 16 pixels interleaved as int16 pairs meet the pair of
+        // weights in one vpmaddwd (16 MACs), where one tap per vpmaddwd on int32 lanes does 8.
+        // unpacklo/hi work per 128-bit lane, so acc_lo holds pixels 0-3 and 8-11, acc_hi 4-7
+        // and 12-15; the permutes below restore the order.
+        __m256i acc_lo = _mm256_setzero_si256(), acc_hi = _mm256_setzero_si256();
         const uint8_t *p = in_row + ow;
-        for (int32_t t = 0; t < taps; t++) {
-          const uint8_t *q = p + c->tap_offset[t];
-          __m256i wt = _mm256_set1_epi32(w[t]);
-          for (int v = 0; v < 4; v++)
-            acc[v] = _mm256_add_epi32(
-              acc[v], _mm256_madd_epi16(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(q + 8 * v))), wt));
+        for (int32_t t = 0; t < taps; t += 2) {
+          const int has_second = t + 1 < taps;
+          __m256i a = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(p + c->tap_offset[t])));
+          __m256i b = has_second
+                        ? _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(p + c->tap_offset[t + 1])))
+                        : _mm256_setzero_si256();
+          int32_t second = has_second ? w[t + 1] : 0;
+          __m256i pair = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)(int16_t)w[t] | ((uint32_t)second << 16)));
+          acc_lo = _mm256_add_epi32(acc_lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), pair));
+          acc_hi = _mm256_add_epi32(acc_hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), pair));
         }
-        for (int v = 0; v < 4; v++) {
+        __m256i ordered[2] = {_mm256_permute2x128_si256(acc_lo, acc_hi, 0x20),
+                              _mm256_permute2x128_si256(acc_lo, acc_hi, 0x31)};
+        for (int v = 0; v < 2; v++) {
           int32_t start = ow + 8 * v;
           if (start >= hi) break;
           int32_t n = hi - start < 8 ? hi - start : 8;
           store8(out + (size_t)row * d->out_width + start,
-                 requantize8(acc[v], bias, multiplier, min_f, max_f, zero_point), (1u << n) - 1,
+                 requantize8(ordered[v], bias, multiplier, min_f, max_f, zero_point), (1u << n) - 1,
                  d->output_is_signed);
         }
       }
