@@ -84,6 +84,12 @@ hiyari_qconv *hiyari_qconv_create(const hiyari_qconv_desc *d, const int8_t *weig
   c->out_group = d->out_channels / d->groups;
   c->kind = (c->in_group == 1 && c->out_group == 1) ? HIYARI_QCONV_DEPTHWISE : HIYARI_QCONV_GEMM;
   c->path = choose_path(features);
+  if (c->path == HIYARI_QCONV_AVX2 && c->kind == HIYARI_QCONV_GEMM) {
+    size_t count = (size_t)d->out_channels * (d->in_channels / d->groups) * d->kernel_height * d->kernel_width;
+    int seven_bit = 1;
+    for (size_t i = 0; i < count && seven_bit; i++) seven_bit = weights[i] >= -64 && weights[i] <= 64;
+    if (seven_bit) c->path = HIYARI_QCONV_AVX2_U8S7;
+  }
   int element = 1, flip = 0;
   if (c->kind == HIYARI_QCONV_DEPTHWISE) {
     c->mr = 1;
@@ -94,7 +100,8 @@ hiyari_qconv *hiyari_qconv_create(const hiyari_qconv_desc *d, const int8_t *weig
     switch (c->path) {
       case HIYARI_QCONV_AVX512VNNI: c->mr = 8, c->nr = 48; break;
       case HIYARI_QCONV_AVXVNNI: c->mr = 4, c->nr = 16; break;
-      case HIYARI_QCONV_AVX2: c->mr = 4, c->nr = 8, element = 2; break;
+      case HIYARI_QCONV_AVX2_U8S7: c->mr = 4, c->nr = 16; break;
+      case HIYARI_QCONV_AVX2: c->mr = 6, c->nr = 8, element = 2; break;
       case HIYARI_QCONV_NEONDOT: c->mr = 8, c->nr = 8, flip = 0x80; break;
       default: c->mr = 1, c->nr = 16; break;
     }
@@ -359,7 +366,8 @@ void hiyari_qconv_compute(const hiyari_qconv *c, const uint8_t *buffer, uint8_t 
     dw_fn f = hiyari_qconv_depthwise_scalar;
 #if defined(__x86_64__)
     if (c->path == HIYARI_QCONV_AVX512VNNI) f = hiyari_qconv_depthwise_avx512;
-    if (c->path == HIYARI_QCONV_AVXVNNI || c->path == HIYARI_QCONV_AVX2) f = hiyari_qconv_depthwise_avx2;
+    if (c->path == HIYARI_QCONV_AVXVNNI || c->path == HIYARI_QCONV_AVX2 || c->path == HIYARI_QCONV_AVX2_U8S7)
+      f = hiyari_qconv_depthwise_avx2;
 #elif defined(__aarch64__)
     if (c->path == HIYARI_QCONV_NEONDOT) f = hiyari_qconv_depthwise_neon;
 #endif
@@ -371,6 +379,7 @@ void hiyari_qconv_compute(const hiyari_qconv *c, const uint8_t *buffer, uint8_t 
   if (c->path == HIYARI_QCONV_AVX512VNNI) f = hiyari_qconv_gemm_avx512;
   if (c->path == HIYARI_QCONV_AVXVNNI) f = hiyari_qconv_gemm_avxvnni;
   if (c->path == HIYARI_QCONV_AVX2) f = hiyari_qconv_gemm_avx2;
+  if (c->path == HIYARI_QCONV_AVX2_U8S7) f = hiyari_qconv_gemm_avx2_u8s7;
 #elif defined(__aarch64__)
   if (c->path == HIYARI_QCONV_NEONDOT) f = hiyari_qconv_gemm_neondot;
 #endif
@@ -389,6 +398,7 @@ uint64_t hiyari_int8_peak(int32_t path, int64_t iterations) {
   if (path == HIYARI_QCONV_AVX512VNNI && (features & avx512) == avx512) return hiyari_int8_peak_avx512(iterations);
   if (path == HIYARI_QCONV_AVXVNNI && (features & HIYARI_CPU_AVXVNNI)) return hiyari_int8_peak_avxvnni(iterations);
   if (path == HIYARI_QCONV_AVX2 && (features & HIYARI_CPU_AVX2)) return hiyari_int8_peak_avx2(iterations);
+  if (path == HIYARI_QCONV_AVX2_U8S7 && (features & HIYARI_CPU_AVX2)) return hiyari_int8_peak_avx2_u8s7(iterations);
 #elif defined(__aarch64__)
   if (path == HIYARI_QCONV_NEONDOT && (features & HIYARI_CPU_NEON_DOTPROD)) return hiyari_int8_peak_neondot(iterations);
 #endif

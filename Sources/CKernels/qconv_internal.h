@@ -96,6 +96,8 @@ void hiyari_qconv_depthwise_avx512(const struct hiyari_qconv *c, const uint8_t *
                                    int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end);
 void hiyari_qconv_gemm_avxvnni(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
                                int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end);
+void hiyari_qconv_gemm_avx2_u8s7(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
+                                 int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end);
 void hiyari_qconv_gemm_avx2(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
                             int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end);
 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
@@ -103,6 +105,7 @@ void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t *bu
 uint64_t hiyari_int8_peak_avx512(int64_t iterations);
 uint64_t hiyari_int8_peak_avxvnni(int64_t iterations);
 uint64_t hiyari_int8_peak_avx2(int64_t iterations);
+uint64_t hiyari_int8_peak_avx2_u8s7(int64_t iterations);
 #endif
 #if defined(__aarch64__)
 void hiyari_qconv_gemm_neondot(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,

@@ -16,13 +16,19 @@ import Testing
     /// must round half to even.
     var ties = false
     var withBias = true
+    /// Weights within -64...64 (ONNX Runtime's reduce_range), which AVX2 runs on vpmaddubsw;
+    /// with `extreme`, +-64 against 0/255 activations: pair sums of 32640, just below saturation.
+    var sevenBit = false
     var seed: UInt64 = 1
+
+    var isDepthwise: Bool { groups == inChannels && groups == outChannels }
 
     var outHeight: Int { (height + pad.0 + pad.2 - ((kernel.0 - 1) * dilation.0 + 1)) / stride.0 + 1 }
     var outWidth: Int { (width + pad.1 + pad.3 - ((kernel.1 - 1) * dilation.1 + 1)) / stride.1 + 1 }
     var description: String {
       "\(inChannels)->\(outChannels) g\(groups) \(height)x\(width) k\(kernel) s\(stride) d\(dilation) p\(pad)"
         + " in\(inputSigned ? "s8" : "u8") out\(outputSigned ? "s8" : "u8")\(extreme ? " extreme" : "")\(ties ? " ties" : "")"
+        + (sevenBit ? " 7-bit" : "")
     }
 
     var desc: hiyari_qconv_desc {
@@ -79,10 +85,10 @@ import Testing
     let x = (0..<xCount).map { _ in
       c.extreme ? (random.next() & 1 == 0 ? 0 : 255) : UInt8(truncatingIfNeeded: random.next())
     }
-    let w = (0..<wCount).map { _ in
-      c.ties
-        ? Int8(random.int(-3...3))
-        : c.extreme ? (random.next() & 1 == 0 ? -128 : 127) : Int8(truncatingIfNeeded: random.next())
+    let w = (0..<wCount).map { _ -> Int8 in
+      if c.ties { return Int8(random.int(-3...3)) }
+      if c.sevenBit { return c.extreme ? (random.next() & 1 == 0 ? -64 : 64) : Int8(random.int(-64...64)) }
+      return c.extreme ? (random.next() & 1 == 0 ? -128 : 127) : Int8(truncatingIfNeeded: random.next())
     }
     let bias = (0..<c.outChannels).map { _ in Int32(random.int(c.ties ? -100...100 : -100_000...100_000)) }
     let k = Float((c.inChannels / c.groups) * c.kernel.0 * c.kernel.1)
@@ -282,11 +288,26 @@ import Testing
   static let neonDot = UInt32(HIYARI_CPU_NEON | HIYARI_CPU_NEON_DOTPROD)
   static func has(_ features: UInt32) -> Bool { detected & features == features }
 
-  /// Every case through the path `features` selects must equal the reference exactly.
-  func check(features: UInt32, path expected: Int32) {
-    for c in Self.cases {
+  /// The path a convolution takes when `features` select `path`: on AVX2, convolutions other than
+  /// depthwise whose weights all lie within -64...64 take the 7-bit vpmaddubsw path.
+  static func expectedPath(_ c: Case, _ data: Data, _ path: Int32) -> Int32 {
+    guard path == Int32(HIYARI_QCONV_AVX2), !c.isDepthwise, data.w.allSatisfy({ (-64...64).contains($0) })
+    else {
+      return path
+    }
+    return Int32(HIYARI_QCONV_AVX2_U8S7)
+  }
+
+  /// Every case through the path `features` selects must equal the reference exactly; returns how
+  /// many cases ran on each path.
+  @discardableResult
+  func check(features: UInt32, path selected: Int32, cases: [Case] = Self.cases) -> [Int32: Int] {
+    var paths: [Int32: Int] = [:]
+    for c in cases {
       let data = Self.data(c)
       let reference = Self.reference(c, data)
+      let expected = Self.expectedPath(c, data, selected)
+      paths[expected, default: 0] += 1
       for split in [false, true] {
         let (output, path) = Self.run(c, data, features: features, split: split)
         #expect(path == expected, "\(c): dispatched to path \(path)")
@@ -296,6 +317,7 @@ import Testing
           "\(c) split \(split): \(mismatches) of \(reference.count) differ")
       }
     }
+    return paths
   }
 
   @Test func scalarReferenceMatchesTheDirectConvolution() {
@@ -345,6 +367,19 @@ import Testing
     check(features: Self.avx2, path: Int32(HIYARI_QCONV_AVX2))
   }
 
+  @Test(.enabled(if: has(avx2), "needs AVX2"))
+  func avx2SevenBitPathIsBitExact() {
+    let sevenBit = Self.cases.map {
+      var c = $0
+      c.sevenBit = !c.ties
+      return c
+    }
+    let paths = check(features: Self.avx2, path: Int32(HIYARI_QCONV_AVX2), cases: sevenBit)
+    #expect(
+      paths[Int32(HIYARI_QCONV_AVX2_U8S7), default: 0] >= 20,
+      "7-bit cases run on the vpmaddubsw path: \(paths)")
+  }
+
   @Test(.enabled(if: has(avxVNNI), "needs AVX-VNNI"))
   func avxVNNIPathIsBitExact() {
     check(features: Self.avxVNNI, path: Int32(HIYARI_QCONV_AVXVNNI))
@@ -362,7 +397,7 @@ import Testing
 
   @Test func dispatchFollowsTheDetectedFeatures() {
     var d = Case().desc
-    let w = [Int8](repeating: 1, count: 8 * 8 * 9), m = [Float](repeating: 0.01, count: 8)
+    let w = [Int8](repeating: 100, count: 8 * 8 * 9), m = [Float](repeating: 0.01, count: 8)
     let conv = hiyari_qconv_create(&d, w, nil, m, Self.detected)
     defer { hiyari_qconv_destroy(conv) }
     var info = hiyari_qconv_info()

@@ -48,6 +48,7 @@ static int hist[8];
 uint64_t hiyari_int8_peak_avx512(int64_t i) { return 0; }
 uint64_t hiyari_int8_peak_avxvnni(int64_t i) { return 0; }
 uint64_t hiyari_int8_peak_avx2(int64_t i) { return 0; }
+uint64_t hiyari_int8_peak_avx2_u8s7(int64_t i) { return 0; }
 #endif
 int main(int argc, char **argv) {
   uint32_t all = hiyari_cpu_features();
@@ -87,6 +88,9 @@ int main(int argc, char **argv) {
     int extreme = rnd() % 4 == 0;
     for (size_t i = 0; i < ws; i++) w[i] = extreme ? (rnd() % 2 ? -128 : 127) : (int8_t)rnd();
     if (extreme) for (size_t i = 0; i < xs; i++) x[i] = rnd()%2 ? 255 : 0;
+    // 7-bit weights (-64...64) send AVX2 GEMMs to the vpmaddubsw path; extreme ones sit at its
+    // saturation edge (255 * 64 * 2 = 32640).
+    if (rnd() % 3 == 0) for (size_t i = 0; i < ws; i++) w[i] = extreme ? (rnd() % 2 ? -64 : 64) : (int8_t)(rnd() % 129) - 64;
     for (int i = 0; i < d.out_channels; i++) { b[i] = (int32_t)(rnd() % 200001) - 100000; m[i] = (float)(rnd() % 10000 + 1) * 1e-7f * (extreme ? 0.01f : 1); }
     uint8_t *yr = malloc(ys), *yp = malloc(ys);
     (void)(rnd() % 4);  // keeps the case sequence of the original harness
@@ -101,6 +105,6 @@ int main(int argc, char **argv) {
     }
     free(x); free(w); free(b); free(m); free(yr); free(yp);
   }
-  printf("%d cases, %d failures; paths %d %d %d %d %d\n", cases, fails, hist[0],hist[1],hist[2],hist[3],hist[4]);
+  printf("%d cases, %d failures; paths %d %d %d %d %d %d\n", cases, fails, hist[0],hist[1],hist[2],hist[3],hist[4],hist[5]);
   return fails != 0;
 }
