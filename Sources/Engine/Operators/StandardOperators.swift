@@ -15,5 +15,6 @@ public enum StandardOperators {
       QuantizeOperators.definitions,
       QLinearOperators.definitions,
       QLinearAddOperator.definitions,
+      QLinearConcatOperator.definitions,
     ])
 }

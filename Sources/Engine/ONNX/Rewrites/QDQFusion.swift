@@ -7,7 +7,8 @@
 /// - DQ(x) -> op -> Q for an op that only moves values (Reshape, Transpose, Flatten, Squeeze,
 ///   Unsqueeze, Resize in mode nearest), when the Q reuses the DQ's scale and zero point,
 ///   becomes the op on the int8 tensor itself;
-/// - DQ(x) -> Concat <- DQ(y) ... -> Q with every scale and zero point equal becomes an int8 Concat.
+/// - DQ(x) -> Concat <- DQ(y) ... -> Q becomes an int8 Concat when every scale and zero point is
+///   the same, else QLinearConcat (each input requantized while copied).
 ///
 /// Each pattern needs constant per-tensor activation parameters, the float tensor between the op
 /// and the Q read by the Q alone (and not a graph output). What does not fit stays as it was,
@@ -227,15 +228,28 @@ enum QDQFusion {
 
     mutating func concat(_ index: Int) {
       let node = graph.nodes[index]
-      guard let y = node.outputs.first, let quantize = soleQuantize(y), !node.inputs.isEmpty else { return }
-      var sources: [String] = []
+      guard let y = node.outputs.first, let quantize = soleQuantize(y), !node.inputs.isEmpty,
+        quantize.node.inputs.count > 2
+      else { return }
+      var inputs: [Dequantize] = []
       for input in node.inputs {
-        guard let x = dequantize(input), x.quantization == quantize.quantization, x.type == quantize.type,
+        guard let x = dequantize(input), x.quantization.axis == nil, x.type == quantize.type,
           graph.constants[x.source] == nil
         else { return }
-        sources.append(x.source)
+        inputs.append(x)
       }
-      graph.nodes[index].inputs = sources
+      if inputs.allSatisfy({ $0.quantization == quantize.quantization }) {
+        graph.nodes[index].inputs = inputs.map(\.source)
+      } else {
+        // Inputs in other parameters are requantized while copied (ONNX Runtime's QLinearConcat).
+        var operands = [quantize.node.inputs[1], quantize.node.inputs[2]]
+        for x in inputs {
+          guard let zero = x.zeroPoint else { return }
+          operands += [x.source, x.scale, zero]
+        }
+        graph.nodes[index] = Node(
+          name: node.name, op: "QLinearConcat", inputs: operands, outputs: [], attributes: node.attributes)
+      }
       graph.nodes[index].outputs = [quantize.node.outputs[0]]
       removed.insert(quantize.index)
     }
