@@ -4,5 +4,5 @@ import ArgumentParser
 struct Model: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Import, describe, run, quantize and tune models (bundle folders or .onnx files).",
-    subcommands: [ModelImport.self, ModelInfo.self, ModelRun.self, ModelQuantize.self])
+    subcommands: [ModelImport.self, ModelInfo.self, ModelRun.self, ModelQuantize.self, ModelTune.self])
 }

@@ -41,12 +41,7 @@ struct ModelQuantize: ParsableCommand {
   var threads: Int = 1
 
   func run() throws {
-    let calibrationMethod: CalibrationMethod
-    switch method {
-    case "minmax": calibrationMethod = .minMax
-    case "percentile": calibrationMethod = .percentile(percentile)
-    default: throw ValidationError("--method is minmax or percentile, not \(method)")
-    }
+    let calibrationMethod = try ModelQuantize.calibrationMethod(method, percentile: percentile)
     let float = try Self.load(model)
     let quantizer = PostTrainingQuantizer(
       options: .init(
@@ -61,6 +56,15 @@ struct ModelQuantize: ParsableCommand {
     let int8 = quantized.nodes.filter { $0.op.hasPrefix("QLinear") }.count
     print("int8 kernels: \(int8) of \(quantized.nodes.count) nodes")
     print("wrote \(output) (\(identifier))")
+  }
+
+  /// The `--method` and `--percentile` options as a calibration method.
+  static func calibrationMethod(_ name: String, percentile: Double) throws -> CalibrationMethod {
+    switch name {
+    case "minmax": return .minMax
+    case "percentile": return .percentile(percentile)
+    default: throw ValidationError("--method is minmax or percentile, not \(name)")
+    }
   }
 
   /// A bundle folder, or an ONNX file imported without fusing activations into Conv: the
