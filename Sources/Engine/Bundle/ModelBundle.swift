@@ -46,6 +46,27 @@ public struct ModelBundle: Sendable {
   /// Writes `graph` as a bundle in `folder` (created if needed); returns the identifier.
   @discardableResult
   public static func write(_ graph: Graph, to folder: String) throws(GraphError) -> String {
+    let (json, weights) = try encode(graph)
+    try makeFolder(folder)
+    do {
+      // Weights first: a crash between the two leaves the old model.json, whose hash then fails
+      // to match the new weights, so a half-written bundle is rejected rather than run.
+      try DurableFile.write(weights, to: "\(folder)/\(weightsFile)")
+      try DurableFile.write(json, to: "\(folder)/\(graphFile)")
+    } catch {
+      throw GraphError(error.description)
+    }
+    return SHA256.hash(json)
+  }
+
+  /// The identifier `graph` would have as a bundle (what `write` returns), without writing it:
+  /// names a model in records about it, such as a tuning profile.
+  public static func identifier(of graph: Graph) throws(GraphError) -> String {
+    SHA256.hash(try encode(graph).json)
+  }
+
+  /// The bytes of `model.json` and `weights.safetensors` for `graph`.
+  static func encode(_ graph: Graph) throws(GraphError) -> (json: [UInt8], weights: [UInt8]) {
     let graph = try graph.validated()
     let names = graph.constants.keys.sorted()
     let weights = SafeTensors.encode(names.map { ($0, graph.constants[$0]!) })
@@ -60,22 +81,11 @@ public struct ModelBundle: Sendable {
       metadata: graph.metadata, weightsSHA256: SHA256.hash(weights))
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    let json: [UInt8]
     do {
-      json = Array(try encoder.encode(document))
+      return (Array(try encoder.encode(document)), weights)
     } catch {
       throw GraphError("cannot encode the graph: \(error)")
     }
-    try makeFolder(folder)
-    do {
-      // Weights first: a crash between the two leaves the old model.json, whose hash then fails
-      // to match the new weights, so a half-written bundle is rejected rather than run.
-      try DurableFile.write(weights, to: "\(folder)/\(weightsFile)")
-      try DurableFile.write(json, to: "\(folder)/\(graphFile)")
-    } catch {
-      throw GraphError(error.description)
-    }
-    return SHA256.hash(json)
   }
 
   /// Loads and validates the bundle in `folder`; weights stay memory-mapped.

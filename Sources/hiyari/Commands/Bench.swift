@@ -4,5 +4,7 @@ import ArgumentParser
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Benchmarks against a peer measured in the same run.",
-    subcommands: [BenchPreprocess.self, BenchDecode.self, BenchMemory.self, BenchModel.self, BenchInt8Peak.self])
+    subcommands: [
+      BenchPreprocess.self, BenchDecode.self, BenchMemory.self, BenchModel.self, BenchInt8Peak.self,
+    ])
 }
