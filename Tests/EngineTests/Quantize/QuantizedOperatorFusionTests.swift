@@ -66,7 +66,7 @@ import Testing
   }
 
   /// Each int8 kernel against the QDQ nodes it replaced, fed the same int8 codes: the fused node
-  /// (QLinearConv, QLinearAdd) and the `DequantizeLinear -> float op -> QuantizeLinear` it came
+  /// (QLinearConv, QLinearAdd, QLinearConcat) and the `DequantizeLinear -> float op -> QuantizeLinear` it came
   /// from must agree within one code on >= 99.9% of elements (they differ only where float
   /// rounding puts a value on the other side of a rounding tie).
   ///
@@ -79,7 +79,7 @@ import Testing
     let infos = try ShapeInference.infer(model.fused, registry: StandardOperators.registry)
     var traced = model.fused
     let fusedNodes = model.fused.nodes.filter { $0.op.hasPrefix("QLinear") }
-    #expect(fusedNodes.count == 26)
+    #expect(fusedNodes.count == 27, "21 QLinearConv, 5 QLinearAdd, 1 QLinearConcat")
     let activations = fusedNodes.map { node in
       node.inputs.filter { !$0.isEmpty && model.fused.constants[$0] == nil }
     }
