@@ -24,4 +24,14 @@ uint32_t hiyari_cpu_features(void);
 /// kernel paths). Pass UINT32_MAX to restore the detected set.
 void hiyari_cpu_features_mask(uint32_t mask);
 
+/// A spin-wait hint (pause on x86, yield on ARM): lets the sibling hardware thread run and saves
+/// power while a thread polls a flag another core is about to set.
+static inline void hiyari_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
 #endif

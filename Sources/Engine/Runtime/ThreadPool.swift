@@ -1,3 +1,4 @@
+import CKernels
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,26 +10,32 @@ import Synchronization
 /// `parallelFor` splits `0..<count` among the caller and `threadCount - 1` workers, which take
 /// items through an atomic counter; with one thread it runs inline with no synchronisation.
 /// Hiyari keeps OpenBLAS single-threaded and parallelises here, so the two never oversubscribe.
+///
+/// A model runs dozens of parallel loops per inference, microseconds apart, so a sleeping
+/// worker's wake-up (a futex round trip, tens of microseconds) would cost more than many loops
+/// take. Workers therefore spin on the job counter for a while after each loop (about a
+/// millisecond) before they sleep on a condition variable; between frames they sleep.
 public final class ThreadPool: @unchecked Sendable {
-  // Safety: `job`, `generation` and `stopping` are guarded by `lock`; workers read `job` only
-  // after seeing a new generation under the lock, and the caller waits for `active == 0` before
-  // the job's closure goes out of scope.
+  // Safety: `job` is written by the caller before it publishes a new `generation` (release) and
+  // read by workers after they observe it (acquire); the caller clears it only after `pending`
+  // shows every worker done with it. `stopping` and the sleep handshake use the lock.
   public let threadCount: Int
   private var lock = pthread_mutex_t()
   private var wake = pthread_cond_t()
-  private var done = pthread_cond_t()
   private var workers: [pthread_t] = []
-  private var generation = 0
-  private var active = 0
-  private var stopping = false
   private var job: (count: Int, body: (Int) -> Void)?
+  private let generation = Atomic<Int>(0)
+  private let pending = Atomic<Int>(0)
+  private let sleepers = Atomic<Int>(0)
+  private let stopping = Atomic<Bool>(false)
   private let next = Atomic<Int>(0)
+  /// Polls of the job counter before a worker sleeps.
+  private static let spinLimit = 200_000
 
   public init(threads: Int) {
     threadCount = max(1, threads)
     pthread_mutex_init(&lock, nil)
     pthread_cond_init(&wake, nil)
-    pthread_cond_init(&done, nil)
     for _ in 1..<threadCount {
       var thread = pthread_t()
       let context = Unmanaged.passRetained(self).toOpaque()
@@ -50,7 +57,7 @@ public final class ThreadPool: @unchecked Sendable {
   /// Stops the workers; call before dropping the pool (workers hold a reference to it).
   public func shutdown() {
     pthread_mutex_lock(&lock)
-    stopping = true
+    stopping.store(true, ordering: .sequentiallyConsistent)
     pthread_cond_broadcast(&wake)
     pthread_mutex_unlock(&lock)
     for worker in workers { pthread_join(worker, nil) }
@@ -59,7 +66,6 @@ public final class ThreadPool: @unchecked Sendable {
 
   deinit {
     pthread_cond_destroy(&wake)
-    pthread_cond_destroy(&done)
     pthread_mutex_destroy(&lock)
   }
 
@@ -71,19 +77,32 @@ public final class ThreadPool: @unchecked Sendable {
       return
     }
     withoutActuallyEscaping(body) { body in
-      next.store(0, ordering: .relaxed)
-      pthread_mutex_lock(&lock)
       job = (count, body)
-      generation &+= 1
-      active = workers.count
-      pthread_cond_broadcast(&wake)
-      pthread_mutex_unlock(&lock)
+      next.store(0, ordering: .relaxed)
+      pending.store(workers.count, ordering: .relaxed)
+      generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
+      if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+        pthread_mutex_lock(&lock)
+        pthread_cond_broadcast(&wake)
+        pthread_mutex_unlock(&lock)
+      }
       drain(count, body)
-      pthread_mutex_lock(&lock)
-      while active > 0 { pthread_cond_wait(&done, &lock) }
+      // The others finish their last items: a short wait, so spin (yielding the core now and then).
+      var polls = 0
+      while pending.load(ordering: .acquiring) > 0 {
+        polls += 1
+        if polls % 4096 == 0 { sched_yield() } else { hiyari_cpu_relax() }
+      }
       job = nil
-      pthread_mutex_unlock(&lock)
     }
+  }
+
+  /// Works on the published job; its copy of the closure is released on return, before the
+  /// worker reports done (the caller's closure must not outlive `parallelFor`).
+  @inline(never)
+  private func runPublishedJob() {
+    guard let work = job else { return }
+    drain(work.count, work.body)
   }
 
   private func drain(_ count: Int, _ body: (Int) -> Void) {
@@ -96,20 +115,33 @@ public final class ThreadPool: @unchecked Sendable {
 
   private func workerLoop() {
     var seen = 0
-    pthread_mutex_lock(&lock)
     while true {
-      while generation == seen && !stopping { pthread_cond_wait(&wake, &lock) }
-      if stopping {
-        pthread_mutex_unlock(&lock)
-        return
+      var current = generation.load(ordering: .acquiring)
+      var polls = 0
+      while current == seen && !stopping.load(ordering: .relaxed) {
+        if polls < Self.spinLimit {
+          polls += 1
+          hiyari_cpu_relax()
+        } else {
+          // Sleep: registered as a sleeper under the lock, then the generation re-checked, so a
+          // caller that published after the check sees the sleeper and broadcasts.
+          pthread_mutex_lock(&lock)
+          sleepers.wrappingAdd(1, ordering: .sequentiallyConsistent)
+          while generation.load(ordering: .sequentiallyConsistent) == seen
+            && !stopping.load(ordering: .sequentiallyConsistent)
+          {
+            pthread_cond_wait(&wake, &lock)
+          }
+          sleepers.wrappingSubtract(1, ordering: .sequentiallyConsistent)
+          pthread_mutex_unlock(&lock)
+          polls = 0
+        }
+        current = generation.load(ordering: .acquiring)
       }
-      seen = generation
-      let current = job!
-      pthread_mutex_unlock(&lock)
-      drain(current.count, current.body)
-      pthread_mutex_lock(&lock)
-      active -= 1
-      if active == 0 { pthread_cond_signal(&done) }
+      if stopping.load(ordering: .acquiring) { return }
+      seen = current
+      runPublishedJob()
+      pending.wrappingSubtract(1, ordering: .releasing)
     }
   }
 }
