@@ -217,7 +217,7 @@ static void gather_row(uint8_t *dst, const uint8_t *src_row, span s, int32_t wid
     return;
   }
   const int32_t lo = s.lo, hi = s.hi;
-  memset(dst, pad, (size_t)lo);
+  for (int32_t i = 0; i < lo; i++) dst[i] = pad;  // a pixel or two: a call to memset costs more
   if (step == 1) {
     const uint8_t *src = src_row + start;
     for (int32_t i = lo; i < hi; i++) dst[i] = src[i] ^ xor;
@@ -238,7 +238,7 @@ static void gather_row(uint8_t *dst, const uint8_t *src_row, span s, int32_t wid
 #endif
     for (; i < hi; i++) dst[i] = src_row[start + i * step] ^ xor;
   }
-  memset(dst + hi, pad, (size_t)(count - hi));
+  for (int32_t i = hi; i < count; i++) dst[i] = pad;
 }
 
 /// dst[i][j] = row_j[i] ^ xor for i < n, j < 4: four channel rows into one row of quads.
