@@ -84,7 +84,7 @@ hiyari_qconv *hiyari_qconv_create(const hiyari_qconv_desc *d, const int8_t *weig
   c->out_group = d->out_channels / d->groups;
   c->kind = (c->in_group == 1 && c->out_group == 1) ? HIYARI_QCONV_DEPTHWISE : HIYARI_QCONV_GEMM;
   c->path = choose_path(features);
-  if (c->path == HIYARI_QCONV_AVX2 && c->kind == HIYARI_QCONV_GEMM) {
+  if (c->path == HIYARI_QCONV_AVX2) {
     size_t count = (size_t)d->out_channels * (d->in_channels / d->groups) * d->kernel_height * d->kernel_width;
     int seven_bit = 1;
     for (size_t i = 0; i < count && seven_bit; i++) seven_bit = weights[i] >= -64 && weights[i] <= 64;
@@ -366,8 +366,8 @@ void hiyari_qconv_compute(const hiyari_qconv *c, const uint8_t *buffer, uint8_t 
     dw_fn f = hiyari_qconv_depthwise_scalar;
 #if defined(__x86_64__)
     if (c->path == HIYARI_QCONV_AVX512VNNI) f = hiyari_qconv_depthwise_avx512;
-    if (c->path == HIYARI_QCONV_AVXVNNI || c->path == HIYARI_QCONV_AVX2 || c->path == HIYARI_QCONV_AVX2_U8S7)
-      f = hiyari_qconv_depthwise_avx2;
+    if (c->path == HIYARI_QCONV_AVXVNNI || c->path == HIYARI_QCONV_AVX2) f = hiyari_qconv_depthwise_avx2;
+    if (c->path == HIYARI_QCONV_AVX2_U8S7) f = hiyari_qconv_depthwise_avx2_u8s7;
 #elif defined(__aarch64__)
     if (c->path == HIYARI_QCONV_NEONDOT) f = hiyari_qconv_depthwise_neon;
 #endif

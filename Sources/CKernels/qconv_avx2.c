@@ -39,8 +39,9 @@ INLINE T2 __m256i requantize8(__m256i acc, __m256i bias, __m256 multiplier, __m2
   __m256 f = _mm256_cvtepi32_ps(_mm256_add_epi32(acc, bias));
   f = _mm256_mul_ps(f, multiplier);
   f = _mm256_min_ps(_mm256_max_ps(f, min_f), max_f);
-  f = _mm256_round_ps(f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  return _mm256_add_epi32(_mm256_cvttps_epi32(f), zero_point);
+  // vcvtps2dq rounds in the current mode, round-half-to-even by default: the scalar reference's
+  // nearbyintf, in one instruction instead of vroundps + vcvttps2dq.
+  return _mm256_add_epi32(_mm256_cvtps_epi32(f), zero_point);
 }
 
 /// Stores the lanes `mask` of q (values already clamped to the output type) consecutively.
@@ -54,6 +55,16 @@ INLINE T2 void store8(uint8_t *out, __m256i q, uint32_t mask, int is_signed) {
     _mm256_storeu_si256((__m256i *)values, q);
     hiyari_qconv_store_lanes(out, values, mask, 8, 0);
   }
+}
+
+/// Stores 32 requantized values (four vectors of eight, already clamped to the output type) as
+/// 32 consecutive bytes: two packs and a lane permute instead of four narrow stores.
+INLINE T2 void store32(uint8_t *out, __m256i q0, __m256i q1, __m256i q2, __m256i q3, int is_signed) {
+  __m256i words01 = _mm256_packs_epi32(q0, q1), words23 = _mm256_packs_epi32(q2, q3);
+  __m256i bytes = is_signed ? _mm256_packs_epi16(words01, words23) : _mm256_packus_epi16(words01, words23);
+  // Per 128-bit lane the packs interleave their sources four values at a time.
+  bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+  _mm256_storeu_si256((__m256i *)out, bytes);
 }
 
 INLINE int32_t load_i32(const void *p) {
@@ -273,6 +284,95 @@ T2 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t 
         __m256i ordered[4] = {
           _mm256_permute2x128_si256(acc[0], acc[1], 0x20), _mm256_permute2x128_si256(acc[0], acc[1], 0x31),
           _mm256_permute2x128_si256(acc[2], acc[3], 0x20), _mm256_permute2x128_si256(acc[2], acc[3], 0x31)};
+        if (ow + LANES <= hi) {
+          store32(out + (size_t)row * d->out_width + ow,
+                  requantize8(ordered[0], bias, multiplier, min_f, max_f, zero_point),
+                  requantize8(ordered[1], bias, multiplier, min_f, max_f, zero_point),
+                  requantize8(ordered[2], bias, multiplier, min_f, max_f, zero_point),
+                  requantize8(ordered[3], bias, multiplier, min_f, max_f, zero_point), d->output_is_signed);
+          continue;
+        }
+        for (int v = 0; v < 4; v++) {
+          int32_t start = ow + 8 * v;
+          if (start >= hi) break;
+          int32_t n = hi - start < 8 ? hi - start : 8;
+          store8(out + (size_t)row * d->out_width + start,
+                 requantize8(ordered[v], bias, multiplier, min_f, max_f, zero_point), (1u << n) - 1,
+                 d->output_is_signed);
+        }
+      }
+    }
+  }
+}
+
+/// Depthwise with 7-bit weights: four taps at a time. Their rows' bytes interleaved per pixel
+/// (two levels of unpack) meet the four weights in vpmaddubsw + vpmaddwd, a 4-tap dot product
+/// per int32 lane, exact because |w| <= 64 keeps each pair sum below 2^15. Half the shuffles and
+/// multiplies of the int16 pair kernel above. Taps past the last get weight 0.
+T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
+                                         int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end) {
+  enum { MAX_GROUPS = 32, LANES = 32 };
+  const hiyari_qconv_desc *d = &c->d;
+  const size_t out_plane = (size_t)d->out_height * d->out_width;
+  const __m256 min_f = _mm256_set1_ps(c->min_f), max_f = _mm256_set1_ps(c->max_f);
+  const __m256i zero_point = _mm256_set1_epi32(d->output_zero_point), ones16 = _mm256_set1_epi16(1);
+  const int32_t taps = c->taps, groups = (taps + 3) / 4;
+  if (groups > MAX_GROUPS) {
+    hiyari_qconv_depthwise_avx2(c, buffer, y, c_begin, c_end, n_begin, n_end);
+    return;
+  }
+  int32_t offset[MAX_GROUPS * 4];
+  for (int32_t t = 0; t < groups * 4; t++) offset[t] = c->tap_offset[t < taps ? t : taps - 1];
+  for (int32_t ch = c_begin; ch < c_end; ch++) {
+    const uint8_t *plane = buffer + (size_t)ch * c->unit_stride;
+    const int32_t *w = c->dw_weights + (size_t)ch * taps;
+    __m256i weights[MAX_GROUPS];
+    for (int32_t k = 0; k < groups; k++) {
+      uint32_t word = 0;
+      for (int j = 0; j < 4; j++) {
+        int32_t t = 4 * k + j;
+        uint8_t byte = t < taps ? (uint8_t)(int8_t)(int16_t)w[t] : 0;
+        word |= (uint32_t)byte << (8 * j);
+      }
+      weights[k] = _mm256_set1_epi32((int32_t)word);
+    }
+    const __m256i bias = _mm256_set1_epi32(c->bias[ch]);
+    const __m256 multiplier = _mm256_set1_ps(c->multiplier[ch]);
+    uint8_t *out = y + (size_t)ch * out_plane;
+    for (int32_t row = n_begin / c->wq; row < d->out_height && row * c->wq < n_end; row++) {
+      int32_t lo = n_begin - row * c->wq, hi = n_end - row * c->wq;
+      if (lo < 0) lo = 0;
+      if (hi > d->out_width) hi = d->out_width;
+      const uint8_t *in_row = plane + (size_t)row * c->wq;
+      for (int32_t ow = lo; ow < hi; ow += LANES) {
+        // acc[0] holds pixels 0-3 and 16-19, acc[1] 4-7 and 20-23, acc[2] 8-11 and 24-27,
+        // acc[3] 12-15 and 28-31 (the unpacks work per 128-bit lane).
+        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                          _mm256_setzero_si256()};
+        const uint8_t *p = in_row + ow;
+        for (int32_t k = 0; k < groups; k++) {
+          __m256i r0 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k]));
+          __m256i r1 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k + 1]));
+          __m256i r2 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k + 2]));
+          __m256i r3 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k + 3]));
+          __m256i lo01 = _mm256_unpacklo_epi8(r0, r1), hi01 = _mm256_unpackhi_epi8(r0, r1);
+          __m256i lo23 = _mm256_unpacklo_epi8(r2, r3), hi23 = _mm256_unpackhi_epi8(r2, r3);
+          __m256i quads[4] = {_mm256_unpacklo_epi16(lo01, lo23), _mm256_unpackhi_epi16(lo01, lo23),
+                              _mm256_unpacklo_epi16(hi01, hi23), _mm256_unpackhi_epi16(hi01, hi23)};
+          for (int q = 0; q < 4; q++)
+            acc[q] = _mm256_add_epi32(acc[q], _mm256_madd_epi16(_mm256_maddubs_epi16(quads[q], weights[k]), ones16));
+        }
+        __m256i ordered[4] = {
+          _mm256_permute2x128_si256(acc[0], acc[1], 0x20), _mm256_permute2x128_si256(acc[2], acc[3], 0x20),
+          _mm256_permute2x128_si256(acc[0], acc[1], 0x31), _mm256_permute2x128_si256(acc[2], acc[3], 0x31)};
+        if (ow + LANES <= hi) {
+          store32(out + (size_t)row * d->out_width + ow,
+                  requantize8(ordered[0], bias, multiplier, min_f, max_f, zero_point),
+                  requantize8(ordered[1], bias, multiplier, min_f, max_f, zero_point),
+                  requantize8(ordered[2], bias, multiplier, min_f, max_f, zero_point),
+                  requantize8(ordered[3], bias, multiplier, min_f, max_f, zero_point), d->output_is_signed);
+          continue;
+        }
         for (int v = 0; v < 4; v++) {
           int32_t start = ow + 8 * v;
           if (start >= hi) break;

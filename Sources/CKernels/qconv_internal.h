@@ -96,6 +96,8 @@ void hiyari_qconv_depthwise_avx512(const struct hiyari_qconv *c, const uint8_t *
                                    int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end);
 void hiyari_qconv_gemm_avxvnni(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
                                int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end);
+void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
+                                      int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end);
 void hiyari_qconv_gemm_avx2_u8s7(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
                                  int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end);
 void hiyari_qconv_gemm_avx2(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,

@@ -21,7 +21,6 @@ import Testing
     var sevenBit = false
     var seed: UInt64 = 1
 
-    var isDepthwise: Bool { groups == inChannels && groups == outChannels }
 
     var outHeight: Int { (height + pad.0 + pad.2 - ((kernel.0 - 1) * dilation.0 + 1)) / stride.0 + 1 }
     var outWidth: Int { (width + pad.1 + pad.3 - ((kernel.1 - 1) * dilation.1 + 1)) / stride.1 + 1 }
@@ -288,11 +287,10 @@ import Testing
   static let neonDot = UInt32(HIYARI_CPU_NEON | HIYARI_CPU_NEON_DOTPROD)
   static func has(_ features: UInt32) -> Bool { detected & features == features }
 
-  /// The path a convolution takes when `features` select `path`: on AVX2, convolutions other than
-  /// depthwise whose weights all lie within -64...64 take the 7-bit vpmaddubsw path.
+  /// The path a convolution takes when `features` select `path`: on AVX2, convolutions (GEMM and
+  /// depthwise) whose weights all lie within -64...64 take the 7-bit vpmaddubsw path.
   static func expectedPath(_ c: Case, _ data: Data, _ path: Int32) -> Int32 {
-    guard path == Int32(HIYARI_QCONV_AVX2), !c.isDepthwise, data.w.allSatisfy({ (-64...64).contains($0) })
-    else {
+    guard path == Int32(HIYARI_QCONV_AVX2), data.w.allSatisfy({ (-64...64).contains($0) }) else {
       return path
     }
     return Int32(HIYARI_QCONV_AVX2_U8S7)
