@@ -220,19 +220,41 @@ static void gather_row(uint8_t *dst, const uint8_t *src_row, span s, int32_t wid
   for (int32_t i = 0; i < lo; i++) dst[i] = pad;  // a pixel or two: a call to memset costs more
   if (step == 1) {
     const uint8_t *src = src_row + start;
-    for (int32_t i = lo; i < hi; i++) dst[i] = src[i] ^ xor;
+    int32_t i = lo;
+#if defined(__SSE2__)
+    // Rows are short (tens of bytes) and packed by the thousand: whole vectors, the last one
+    // overlapping the one before instead of a scalar tail; nothing read or written outside.
+    if (hi - lo >= 16) {
+      const __m128i flip = _mm_set1_epi8((char)xor);
+      for (;; i += 16) {
+        if (i + 16 > hi) i = hi - 16;
+        _mm_storeu_si128((__m128i *)(dst + i), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(src + i)), flip));
+        if (i + 16 >= hi) break;
+      }
+      i = hi;
+    }
+#endif
+    for (; i < hi; i++) dst[i] = src[i] ^ xor;
   } else {
     int32_t i = lo;
 #if defined(__SSE2__)
-    if (step == 2) {
+    if (step == 2 && hi - lo >= 16) {
       // Even bytes of 32 consecutive source bytes: mask each 16-bit word to its low byte and
-      // pack. A vector step reads source bytes start + 2i ... start + 2i + 31, all inside the row.
+      // pack. A vector at i reads source bytes start + 2i ... start + 2i + 31, which must lie in
+      // the row; the last vector overlaps the one before when that keeps it inside.
       const __m128i low_bytes = _mm_set1_epi16(0x00FF), flip = _mm_set1_epi8((char)xor);
-      for (; i + 16 <= hi && start + 2 * i + 32 <= width; i += 16) {
-        const uint8_t *src = src_row + start + 2 * i;
-        __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)src), low_bytes);
-        __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 16)), low_bytes);
-        _mm_storeu_si128((__m128i *)(dst + i), _mm_xor_si128(_mm_packus_epi16(a, b), flip));
+      int32_t last = hi - 16;
+      while (last > lo && start + 2 * last + 32 > width) last--;
+      if (start + 2 * last + 32 <= width) {
+        for (;; i += 16) {
+          if (i > last) i = last;
+          const uint8_t *src = src_row + start + 2 * i;
+          __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)src), low_bytes);
+          __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 16)), low_bytes);
+          _mm_storeu_si128((__m128i *)(dst + i), _mm_xor_si128(_mm_packus_epi16(a, b), flip));
+          if (i == last) break;
+        }
+        i = last + 16;
       }
     }
 #endif
