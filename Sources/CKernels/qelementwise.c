@@ -38,7 +38,9 @@ static void dequantize_scalar(const uint8_t *x, float *y, size_t n, float scale,
 }
 
 #if defined(__x86_64__)
-#include <emmintrin.h>
+#include <immintrin.h>
+
+#include "cpu_features.h"
 
 static inline __m128 widen_quarter(__m128i bytes, int quarter, int is_signed) {
   // Bytes -> int16 -> int32 by duplication and an arithmetic or logical shift (SSE2 only).
@@ -79,11 +81,37 @@ void hiyari_dequantize_linear(const uint8_t *x, float *y, size_t n, float scale,
 }
 
 
+/// 32 elements per step on AVX2: the same operations as the SSE2 loop, in the same order.
+__attribute__((target("avx2"))) static size_t qlinear_add_avx2(
+  const uint8_t *a, const uint8_t *b, uint8_t *c, size_t n, int is_signed, float ratio_a, float ratio_b,
+  float fixed) {
+  const __m256 va_ratio = _mm256_set1_ps(ratio_a), vb_ratio = _mm256_set1_ps(ratio_b), vfixed = _mm256_set1_ps(fixed);
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256i q[4];
+    for (int k = 0; k < 4; k++) {
+      __m128i xa = _mm_loadl_epi64((const __m128i *)(a + i + 8 * k));
+      __m128i xb = _mm_loadl_epi64((const __m128i *)(b + i + 8 * k));
+      __m256i ia = is_signed ? _mm256_cvtepi8_epi32(xa) : _mm256_cvtepu8_epi32(xa);
+      __m256i ib = is_signed ? _mm256_cvtepi8_epi32(xb) : _mm256_cvtepu8_epi32(xb);
+      __m256 sum = _mm256_add_ps(vfixed, _mm256_mul_ps(_mm256_cvtepi32_ps(ia), va_ratio));
+      sum = _mm256_add_ps(sum, _mm256_mul_ps(_mm256_cvtepi32_ps(ib), vb_ratio));
+      q[k] = _mm256_cvtps_epi32(sum);  // rounds half to even (the default MXCSR mode)
+    }
+    __m256i words01 = _mm256_packs_epi32(q[0], q[1]), words23 = _mm256_packs_epi32(q[2], q[3]);
+    __m256i bytes = is_signed ? _mm256_packs_epi16(words01, words23) : _mm256_packus_epi16(words01, words23);
+    bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256((__m256i *)(c + i), bytes);
+  }
+  return i;
+}
+
 void hiyari_qlinear_add(
   const uint8_t *a, const uint8_t *b, uint8_t *c, size_t n, int is_signed, float ratio_a, float ratio_b,
   float fixed) {
-  const __m128 va_ratio = _mm_set1_ps(ratio_a), vb_ratio = _mm_set1_ps(ratio_b), vfixed = _mm_set1_ps(fixed);
   size_t i = 0;
+  if (hiyari_cpu_features() & HIYARI_CPU_AVX2) i = qlinear_add_avx2(a, b, c, n, is_signed, ratio_a, ratio_b, fixed);
+  const __m128 va_ratio = _mm_set1_ps(ratio_a), vb_ratio = _mm_set1_ps(ratio_b), vfixed = _mm_set1_ps(fixed);
   for (; i + 16 <= n; i += 16) {
     __m128i va = _mm_loadu_si128((const __m128i *)(a + i));
     __m128i vb = _mm_loadu_si128((const __m128i *)(b + i));
