@@ -39,8 +39,11 @@ struct BenchModel: ParsableCommand {
     }
     let loadStart = MonotonicClock.nanoseconds()
     let graph = try ModelLoading.graph(model)
+    let readEnd = MonotonicClock.nanoseconds()
     let compiled = try CompiledModel(graph: graph, threadCount: threads)
-    let loadMilliseconds = Double(MonotonicClock.nanoseconds() - loadStart) / 1e6
+    let loadEnd = MonotonicClock.nanoseconds()
+    let loadMilliseconds = Double(loadEnd - loadStart) / 1e6
+    let readMilliseconds = Double(readEnd - loadStart) / 1e6
     ModelLoading.fillInputs(compiled, seed: 1)
     for _ in 0..<warmup { compiled.run() }
     if serve {
@@ -58,7 +61,7 @@ struct BenchModel: ParsableCommand {
     let median = latencies[latencies.count / 2]
     let p90 = latencies[min(latencies.count - 1, latencies.count * 9 / 10)]
     print(
-      "model=\(model) threads=\(threads) runs=\(runs) load_ms=\(formatDecimal(loadMilliseconds, places: 2)) median_ms=\(formatDecimal(median, places: 2)) p90_ms=\(formatDecimal(p90, places: 2)) arena_bytes=\(compiled.memoryPlan.arenaBytes)"
+      "model=\(model) threads=\(threads) runs=\(runs) load_ms=\(formatDecimal(loadMilliseconds, places: 2)) read_ms=\(formatDecimal(readMilliseconds, places: 2)) median_ms=\(formatDecimal(median, places: 2)) p90_ms=\(formatDecimal(p90, places: 2)) arena_bytes=\(compiled.memoryPlan.arenaBytes)"
     )
     report(compiled, nodeTimes: nodeTimes)
   }
