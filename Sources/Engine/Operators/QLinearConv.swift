@@ -250,12 +250,13 @@ struct QLinearConvPlan {
   }
 }
 
-/// Runs one QLinearConv: per image, packs the input (pad, stride phases, channel quads) into a
-/// buffer owned by the kernel, then computes tiles of output channels x pixels on the pool.
+/// Runs one QLinearConv: per image, packs the input (pad, stride phases, channel quads) into the
+/// model's shared workspace, then computes tiles of output channels x pixels on the pool. The
+/// packing writes every byte the computation reads for stored outputs, so a workspace left dirty
+/// by other kernels is fine.
 final class QLinearConvKernel: Kernel {
   private let conv: OpaquePointer
   private let info: hiyari_qconv_info
-  private let buffer: UnsafeMutableRawPointer
   private let x: TensorView
   private let y: TensorView
   private let batch: Int
@@ -290,8 +291,6 @@ final class QLinearConvKernel: Kernel {
     hiyari_qconv_get_info(created, &info)
     conv = created
     self.info = info
-    buffer = UnsafeMutableRawPointer.allocate(byteCount: max(info.buffer_bytes, 64), alignment: 64)
-    buffer.initializeMemory(as: UInt8.self, repeating: 0, count: max(info.buffer_bytes, 64))
     self.x = x
     self.y = y
     batch = plan.batch
@@ -304,15 +303,16 @@ final class QLinearConvKernel: Kernel {
 
   deinit {
     hiyari_qconv_destroy(conv)
-    buffer.deallocate()
   }
 
   /// The kernel path chosen at build time (HIYARI_QCONV_*).
   var path: Int32 { info.path }
 
+  var workspaceBytes: Int { max(info.buffer_bytes, 64) }
+
   func run(_ context: borrowing ExecutionContext) {
     let threads = context.threads.threadCount
-    let conv = conv, info = info, buffer = buffer.assumingMemoryBound(to: UInt8.self)
+    let conv = conv, info = info, buffer = context.workspace.assumingMemoryBound(to: UInt8.self)
     let units = Int(info.pack_units)
     let packTasks = threads == 1 ? 1 : min(units, threads * 4)
     let pixels = Int(info.virtual_pixels)

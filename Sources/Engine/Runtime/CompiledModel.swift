@@ -9,6 +9,9 @@ public final class CompiledModel {
   public let threads: ThreadPool
   private let arena: UnsafeMutableRawPointer
   private let kernels: [any Kernel]
+  /// The scratch memory every kernel shares (see `Kernel.workspaceBytes`).
+  private let workspace: UnsafeMutableRawPointer
+  public let workspaceBytes: Int
   private var views: [String: TensorView]
 
   /// Compiles `graph` (which is validated here) with `threadCount` threads.
@@ -57,6 +60,11 @@ public final class CompiledModel {
       arena.deallocate()
       throw error
     }
+    let workspaceBytes = kernels.map(\.workspaceBytes).max() ?? 0
+    workspace = UnsafeMutableRawPointer.allocate(
+      byteCount: max(workspaceBytes, MemoryPlan.alignment), alignment: MemoryPlan.alignment)
+    workspace.initializeMemory(as: UInt8.self, repeating: 0, count: max(workspaceBytes, MemoryPlan.alignment))
+    self.workspaceBytes = workspaceBytes
     self.graph = graph
     self.tensorInfos = infos
     self.memoryPlan = plan
@@ -69,6 +77,7 @@ public final class CompiledModel {
   deinit {
     threads.shutdown()
     arena.deallocate()
+    workspace.deallocate()
   }
 
   /// Compiles the head or the tail of `cut` as a model of its own: the head's outputs are the
@@ -95,7 +104,7 @@ public final class CompiledModel {
 
   /// Runs every node once.
   public func run() {
-    let context = ExecutionContext(threads: threads)
+    let context = ExecutionContext(threads: threads, workspace: workspace)
     for kernel in kernels { kernel.run(context) }
   }
 
@@ -104,7 +113,7 @@ public final class CompiledModel {
   /// timing overhead.
   public func run(addingNodeTimesTo nanoseconds: inout [UInt64]) {
     precondition(nanoseconds.count == kernels.count, "one time slot per node")
-    let context = ExecutionContext(threads: threads)
+    let context = ExecutionContext(threads: threads, workspace: workspace)
     var start = MonotonicClock.nanoseconds()
     for (index, kernel) in kernels.enumerated() {
       kernel.run(context)

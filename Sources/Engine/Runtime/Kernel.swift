@@ -2,9 +2,19 @@
 /// running it allocates nothing.
 public protocol Kernel: AnyObject {
   func run(_ context: borrowing ExecutionContext)
+  /// Bytes of scratch memory the kernel needs while it runs (its contents need not survive
+  /// between runs). The compiled model allocates one workspace, the largest of these, shared by
+  /// every kernel: they run one after another, and the workspace stays warm in cache.
+  var workspaceBytes: Int { get }
+}
+
+extension Kernel {
+  public var workspaceBytes: Int { 0 }
 }
 
 /// What a kernel may use while it runs.
 public struct ExecutionContext: ~Copyable {
   public let threads: ThreadPool
+  /// The shared workspace: at least `workspaceBytes` of the running kernel, 64-byte aligned.
+  public let workspace: UnsafeMutableRawPointer
 }
