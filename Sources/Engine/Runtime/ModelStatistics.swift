@@ -23,6 +23,8 @@ public struct ModelStatistics: Sendable, Codable {
   public let activationLowerBound: Int
   /// Every activation's size added up: what the model would take without reusing memory.
   public let activationTotalBytes: Int
+  /// The kernels' shared scratch (the int8 convolutions' packed inputs), beside the arena.
+  public let workspaceBytes: Int
 
   public init(_ model: CompiledModel) {
     let infos = model.tensorInfos
@@ -38,6 +40,7 @@ public struct ModelStatistics: Sendable, Codable {
     activationArenaBytes = model.memoryPlan.arenaBytes
     activationLowerBound = model.memoryPlan.lowerBound
     activationTotalBytes = model.memoryPlan.totalBytes
+    workspaceBytes = model.workspaceBytes
   }
 
   /// Multiply-accumulates of one node: Conv and QLinearConv count output elements times the

@@ -54,7 +54,8 @@ struct ModelInfo: ParsableCommand {
         + " parameter_bytes=\(statistics.parameterBytes) macs=\(statistics.multiplyAccumulates)"
         + " activation_peak_bytes=\(statistics.activationArenaBytes)"
         + " activation_lower_bound_bytes=\(statistics.activationLowerBound)"
-        + " activation_total_bytes=\(statistics.activationTotalBytes)")
+        + " activation_total_bytes=\(statistics.activationTotalBytes)"
+        + " workspace_bytes=\(statistics.workspaceBytes)")
   }
 
   private func describe(_ info: TensorInfo) -> String {

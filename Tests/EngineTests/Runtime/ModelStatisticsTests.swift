@@ -60,6 +60,8 @@ import Testing
     #expect(statistics.activationLowerBound == model.memoryPlan.lowerBound)
     // The chain reuses memory: the arena is smaller than all activations together.
     #expect(statistics.activationArenaBytes < statistics.activationTotalBytes)
+    // Float kernels keep their own per-lane scratch; only int8 convolutions use the workspace.
+    #expect(statistics.workspaceBytes == 0)
   }
 
   @Test func countsQuantizedOperatorsAndSaturates() {
