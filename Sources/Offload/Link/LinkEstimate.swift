@@ -14,7 +14,9 @@ public struct LinkEstimate: Sendable, Hashable, Codable {
   }
 
   /// Seconds to send `bytes` up: infinite on a dead uplink (rate 0), 0 for nothing to send.
-  public func uploadSeconds(_ bytes: Int) -> Double { Self.seconds(bytes, bitsPerSecond: uplinkBitsPerSecond) }
+  public func uploadSeconds(_ bytes: Int) -> Double {
+    Self.seconds(bytes, bitsPerSecond: uplinkBitsPerSecond)
+  }
 
   /// Seconds to receive `bytes`.
   public func downloadSeconds(_ bytes: Int) -> Double {

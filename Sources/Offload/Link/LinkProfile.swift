@@ -29,7 +29,8 @@ public struct LinkProfile: Sendable, Hashable {
   public static let all: [LinkProfile] = [
     LinkProfile(
       name: "neurosurgeon-3g",
-      estimate: LinkEstimate(uplinkBitsPerSecond: mbps(1.1), downlinkBitsPerSecond: mbps(1.6), roundTripSeconds: 0.3),
+      estimate: LinkEstimate(
+        uplinkBitsPerSecond: mbps(1.1), downlinkBitsPerSecond: mbps(1.6), roundTripSeconds: 0.3),
       jitterSeconds: 0.02, loss: 0,
       source:
         "uplink 1.1 Mbit/s: Kang et al., Neurosurgeon (ASPLOS 2017), sec. 5 wireless uplink rates; downlink and RTT chosen: WebPageTest 3G"
@@ -40,7 +41,8 @@ public struct LinkProfile: Sendable, Hashable {
         uplinkBitsPerSecond: mbps(5.85), downlinkBitsPerSecond: mbps(12), roundTripSeconds: 0.07),
       jitterSeconds: 0.01, loss: 0,
       source:
-        "uplink 5.85 Mbit/s: Kang et al., Neurosurgeon (ASPLOS 2017); downlink and RTT chosen: WebPageTest LTE"),
+        "uplink 5.85 Mbit/s: Kang et al., Neurosurgeon (ASPLOS 2017); downlink and RTT chosen: WebPageTest LTE"
+    ),
     LinkProfile(
       name: "neurosurgeon-wifi",
       estimate: LinkEstimate(
@@ -57,12 +59,14 @@ public struct LinkProfile: Sendable, Hashable {
       source: "WebPageTest connectivity profile \"3G\": 1.6 Mbit/s down, 768 kbit/s up, 300 ms RTT"),
     LinkProfile(
       name: "wpt-lte",
-      estimate: LinkEstimate(uplinkBitsPerSecond: mbps(12), downlinkBitsPerSecond: mbps(12), roundTripSeconds: 0.07),
+      estimate: LinkEstimate(
+        uplinkBitsPerSecond: mbps(12), downlinkBitsPerSecond: mbps(12), roundTripSeconds: 0.07),
       jitterSeconds: 0.01, loss: 0,
       source: "WebPageTest connectivity profile \"LTE\": 12 Mbit/s down and up, 70 ms RTT"),
     LinkProfile(
       name: "5g-floor",
-      estimate: LinkEstimate(uplinkBitsPerSecond: mbps(50), downlinkBitsPerSecond: mbps(100), roundTripSeconds: 0.008),
+      estimate: LinkEstimate(
+        uplinkBitsPerSecond: mbps(50), downlinkBitsPerSecond: mbps(100), roundTripSeconds: 0.008),
       jitterSeconds: 0.002, loss: 0,
       source:
         "ITU-R M.2410-0 (2017) minimum requirements for IMT-2020, dense urban eMBB user experienced data rate: 100 Mbit/s down, 50 Mbit/s up; RTT chosen: twice the 4 ms eMBB user-plane latency (the radio floor, no core network)"
@@ -91,7 +95,9 @@ public struct LinkProfile: Sendable, Hashable {
 
   /// Short names for the common cases: the Neurosurgeon uplinks, which the offload literature
   /// compares against.
-  public static let aliases = ["3g": "neurosurgeon-3g", "lte": "neurosurgeon-lte", "wifi": "neurosurgeon-wifi"]
+  public static let aliases = [
+    "3g": "neurosurgeon-3g", "lte": "neurosurgeon-lte", "wifi": "neurosurgeon-wifi",
+  ]
 
   /// The profile called `name` (or an alias), or nil.
   public static func named(_ name: String) -> LinkProfile? {

@@ -9,10 +9,11 @@
 ///   and the upload is paid once however many cloud nodes read it;
 /// - closure: c->p of infinite capacity for each predecessor p of c, so a device node's inputs
 ///   are never computed in the cloud.
-/// The RTT is paid once when anything runs in the cloud, which no sum of edges expresses, so the
-/// min-cut is solved once free (if its tail is non-empty it is the best offloading cut) or, when
-/// it comes out device-only, once per leaf node forced to the cloud (every non-empty closed tail
-/// holds a leaf), and the best of those plus RTT is compared with device-only.
+/// The RTT is paid once when anything runs in the cloud, which no sum of edges expresses; but it
+/// needs no extra search: if the min-cut (without RTT) is device-only, device-only is optimal, as
+/// every other cut already costs as much before its RTT; otherwise the min-cut is the cheapest
+/// offloading cut, since all of them pay the same RTT, and it plus RTT is compared with
+/// device-only.
 ///
 /// Constraints (device memory, uplink bytes) are not edge sums either: a min-cut plan that meets
 /// them is optimal; otherwise every valid cut is enumerated when there are at most
@@ -57,22 +58,13 @@ public struct PartitionPlanner: Sendable {
     let deviceOnly = problem.evaluate(head: [Bool](repeating: true, count: problem.nodes.count), link: link)
     guard !problem.nodes.isEmpty else { return deviceOnly }
     let free = problem.evaluate(head: minimumCutHead(problem, link: link), link: link)
-    var offloading: [Plan] = []
-    if !free.isDeviceOnly {
-      offloading = [free]
-    } else {
-      offloading = problem.leaves.map {
-        problem.evaluate(head: minimumCutHead(problem, link: link, forcedTail: $0), link: link)
-      }
-    }
-    return Self.cheapest([deviceOnly] + offloading)!
+    return Self.cheapest([deviceOnly, free])!
   }
 
-  /// The head of a minimum cut without the RTT: `forcedTail` pins a node (and so its
-  /// descendants) to the cloud; `uplinkPenaltySecondsPerByte` adds a price per uploaded byte.
+  /// The head of a minimum cut without the RTT; `uplinkPenaltySecondsPerByte` adds a price per
+  /// uploaded byte.
   public func minimumCutHead(
-    _ problem: PartitionProblem, link: LinkEstimate, forcedTail: Int? = nil,
-    uplinkPenaltySecondsPerByte: Double = 0
+    _ problem: PartitionProblem, link: LinkEstimate, uplinkPenaltySecondsPerByte: Double = 0
   ) -> [Bool] {
     let nodeCount = problem.nodes.count
     let source = 0
@@ -81,7 +73,9 @@ public struct PartitionPlanner: Sendable {
     func tensorVertex(_ tensor: Int) -> Int { 2 + nodeCount + tensor }
     var returnSeconds = [Double](repeating: 0, count: nodeCount)
     for (index, tensor) in problem.tensors.enumerated() where tensor.isGraphOutput {
-      if let producer = problem.producers[index] { returnSeconds[producer] += link.downloadSeconds(tensor.bytes) }
+      if let producer = problem.producers[index] {
+        returnSeconds[producer] += link.downloadSeconds(tensor.bytes)
+      }
     }
     func upload(_ tensor: Int) -> Double {
       let bytes = problem.tensors[tensor].uploadBytes
@@ -109,8 +103,7 @@ public struct PartitionPlanner: Sendable {
       vertices: 2 + nodeCount + problem.tensors.count, epsilon: 1e-12 * max(1, finite))
     for (index, node) in problem.nodes.enumerated() {
       let vertex = nodeVertex(index)
-      let cloud = index == forcedTail ? structural : capacity(node.cloudSeconds + returnSeconds[index])
-      flow.addEdge(from: source, to: vertex, capacity: cloud)
+      flow.addEdge(from: source, to: vertex, capacity: capacity(node.cloudSeconds + returnSeconds[index]))
       flow.addEdge(from: vertex, to: sink, capacity: capacity(node.deviceSeconds))
       for predecessor in problem.predecessors[index] {
         flow.addEdge(from: vertex, to: nodeVertex(predecessor), capacity: structural)
@@ -135,7 +128,8 @@ public struct PartitionPlanner: Sendable {
   ) -> [Plan] {
     var plans = problem.prefixHeads.map { problem.evaluate(head: $0, link: link) }
     let totalSeconds = problem.nodes.reduce(0.0) { $0 + $1.deviceSeconds + $1.cloudSeconds }
-    var penalty = max(totalSeconds, 1e-9) / Double(max(1, problem.tensors.map(\.uploadBytes).max() ?? 1)) / 1024
+    var penalty =
+      max(totalSeconds, 1e-9) / Double(max(1, problem.tensors.map(\.uploadBytes).max() ?? 1)) / 1024
     for _ in 0..<40 {
       let head = minimumCutHead(problem, link: link, uplinkPenaltySecondsPerByte: penalty)
       plans.append(problem.evaluate(head: head, link: link))

@@ -24,7 +24,9 @@ public struct PartitionProblem: Sendable {
         throw OffloadError("node \(node.name) has a negative time")
       }
       for tensor in node.inputs {
-        guard tensors.indices.contains(tensor) else { throw OffloadError("node \(node.name) reads no tensor \(tensor)") }
+        guard tensors.indices.contains(tensor) else {
+          throw OffloadError("node \(node.name) reads no tensor \(tensor)")
+        }
         guard tensors[tensor].isGraphInput || producers[tensor] != nil else {
           throw OffloadError("node \(node.name) reads \(tensors[tensor].name) before it is produced")
         }
@@ -58,18 +60,22 @@ public struct PartitionProblem: Sendable {
     compressedInputBytes: [String: Int] = [:]
   ) throws(OffloadError) {
     let graph: Graph
-    do throws(GraphError) { graph = try unvalidated.validated() } catch { throw OffloadError(error.description) }
+    do throws(GraphError) { graph = try unvalidated.validated() } catch {
+      throw OffloadError(error.description)
+    }
     var tensors: [PlannerTensor] = []
     var index: [String: Int] = [:]
     let outputs = Set(graph.outputs)
     func add(_ name: String, input: Bool) throws(OffloadError) {
       guard let bytes = device.tensorBytes[name] else {
-        throw OffloadError("the device profile has no size for tensor \(name): is it a profile of this model?")
+        throw OffloadError(
+          "the device profile has no size for tensor \(name): is it a profile of this model?")
       }
       index[name] = tensors.count
       tensors.append(
         PlannerTensor(
-          name: name, bytes: bytes, uploadBytes: input ? compressedInputBytes[name] : nil, isGraphInput: input,
+          name: name, bytes: bytes, uploadBytes: input ? compressedInputBytes[name] : nil,
+          isGraphInput: input,
           isGraphOutput: outputs.contains(name)))
     }
     for input in graph.inputs { try add(input.name, input: true) }
@@ -102,14 +108,6 @@ public struct PartitionProblem: Sendable {
       && nodes.indices.allSatisfy { node in !head[node] || predecessors[node].allSatisfy { head[$0] } }
   }
 
-  /// Nodes no other node reads from: every non-empty tail holds at least one (follow successors
-  /// from any tail node; closure keeps them in the tail).
-  public var leaves: [Int] {
-    var read = [Bool](repeating: false, count: nodes.count)
-    for list in predecessors { for node in list { read[node] = true } }
-    return nodes.indices.filter { !read[$0] }
-  }
-
   /// The heads made of the first k nodes in topological order, k = 0...count: the cuts a chain
   /// planner (Neurosurgeon) considers.
   public var prefixHeads: [[Bool]] {
@@ -129,7 +127,8 @@ public struct PartitionProblem: Sendable {
     for (index, tensor) in tensors.enumerated() {
       let computedInHead = producers[index].map { head[$0] } ?? true
       if computedInHead && inTailRead[index] {
-        uploaded.append(CrossingTensor(name: tensor.name, bytes: tensor.uploadBytes, isGraphInput: tensor.isGraphInput))
+        uploaded.append(
+          CrossingTensor(name: tensor.name, bytes: tensor.uploadBytes, isGraphInput: tensor.isGraphInput))
         engineCut.append(tensor.name)
       } else if computedInHead && tensor.isGraphOutput && !tensor.isGraphInput {
         engineCut.append(tensor.name)
@@ -146,7 +145,8 @@ public struct PartitionProblem: Sendable {
       uploaded: uploaded, returned: returned, cut: Cut(crossing: engineCut),
       deviceMilliseconds: deviceSeconds * 1000,
       uploadMilliseconds: link.uploadSeconds(uploaded.reduce(0) { $0 + $1.bytes }) * 1000,
-      roundTripMilliseconds: anyTail ? link.roundTripSeconds * 1000 : 0, cloudMilliseconds: cloudSeconds * 1000,
+      roundTripMilliseconds: anyTail ? link.roundTripSeconds * 1000 : 0,
+      cloudMilliseconds: cloudSeconds * 1000,
       downloadMilliseconds: link.downloadSeconds(returned.reduce(0) { $0 + $1.bytes }) * 1000,
       headArenaBytes: headArenaBytes(head))
   }

@@ -48,7 +48,9 @@ public struct Plan: Sendable, Hashable {
   /// Bytes sent down per frame.
   public var downlinkBytes: Int { returned.reduce(0) { $0 + $1.bytes } }
   /// Upload, round trip and download.
-  public var transferMilliseconds: Double { uploadMilliseconds + roundTripMilliseconds + downloadMilliseconds }
+  public var transferMilliseconds: Double {
+    uploadMilliseconds + roundTripMilliseconds + downloadMilliseconds
+  }
   /// Expected end-to-end latency.
   public var totalMilliseconds: Double { deviceMilliseconds + transferMilliseconds + cloudMilliseconds }
   public var isDeviceOnly: Bool { headMask.allSatisfy { $0 } }

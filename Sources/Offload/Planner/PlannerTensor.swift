@@ -10,7 +10,9 @@ public struct PlannerTensor: Sendable, Hashable {
   public var isGraphInput: Bool
   public var isGraphOutput: Bool
 
-  public init(name: String, bytes: Int, uploadBytes: Int? = nil, isGraphInput: Bool = false, isGraphOutput: Bool = false) {
+  public init(
+    name: String, bytes: Int, uploadBytes: Int? = nil, isGraphInput: Bool = false, isGraphOutput: Bool = false
+  ) {
     self.name = name
     self.bytes = bytes
     self.uploadBytes = uploadBytes ?? bytes

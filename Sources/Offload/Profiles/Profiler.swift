@@ -44,7 +44,8 @@ public struct Profiler: Sendable {
         state ^= state << 5
         // For float32, keep each element's high byte small: exponents well inside the normal
         // range, values below 1.
-        bytes[index] = info.elementType == .float32 && index % 4 == 3 ? 0x3E : UInt8(truncatingIfNeeded: state)
+        bytes[index] =
+          info.elementType == .float32 && index % 4 == 3 ? 0x3E : UInt8(truncatingIfNeeded: state)
       }
     }
   }
