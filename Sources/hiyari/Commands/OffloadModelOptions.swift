@@ -17,7 +17,8 @@ struct OffloadModelOptions: ParsableArguments {
   /// Loads the model, reporting failures as `error:` lines and exit status 1.
   func load() throws -> (graph: Graph, identifier: String) {
     do {
-      let (graph, bundle) = try loadModel(path: model, inputShapes: ModelOptions.parseInputShapes(inputShapes))
+      let (graph, bundle) = try loadModel(
+        path: model, inputShapes: ModelOptions.parseInputShapes(inputShapes))
       return (graph, try bundle ?? ModelBundle.identifier(of: graph))
     } catch let error as GraphError {
       printError("\(model): \(error.description)")

@@ -58,9 +58,12 @@ struct PlanCommand: ParsableCommand {
     }
     if let link, LinkProfile.named(link) == nil {
       throw ValidationError(
-        "--link \(link): unknown; one of \(LinkProfile.all.map(\.name).joined(separator: ", ")), 3g, lte, wifi")
+        "--link \(link): unknown; one of \(LinkProfile.all.map(\.name).joined(separator: ", ")), 3g, lte, wifi"
+      )
     }
-    for (name, value) in [("--uplink-mbps", uplinkMbps), ("--downlink-mbps", downlinkMbps), ("--rtt-ms", rttMs)] {
+    for (name, value) in [
+      ("--uplink-mbps", uplinkMbps), ("--downlink-mbps", downlinkMbps), ("--rtt-ms", rttMs),
+    ] {
       if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(name) must be a number >= 0") }
     }
     for (name, value) in [("--memory-cap-mb", memoryCapMb), ("--uplink-budget-kb", uplinkBudgetKb)] {
@@ -75,7 +78,8 @@ struct PlanCommand: ParsableCommand {
     let (graph, identifier) = try options.load()
     let device = try ProfileCommand.read(deviceProfile)
     let cloud = try ProfileCommand.read(cloudProfile)
-    for (path, profile) in [(deviceProfile, device), (cloudProfile, cloud)] where profile.model != identifier {
+    for (path, profile) in [(deviceProfile, device), (cloudProfile, cloud)] where profile.model != identifier
+    {
       printError("\(path) is a profile of model \(profile.model), not of \(options.model) (\(identifier))")
       throw ExitCode(1)
     }
@@ -112,17 +116,24 @@ struct PlanCommand: ParsableCommand {
       rows = plans.indices.sorted { (plans[$0].headNodes.count, $0) < (plans[$1].headNodes.count, $1) }
         .map { (label(plans[$0]), plans[$0]) }
     } else {
-      print("chain prefixes (\(graph.nodes.count + 1) of more than \(maximumCandidates) cuts) and the min-cut:")
+      print(
+        "chain prefixes (\(graph.nodes.count + 1) of more than \(maximumCandidates) cuts) and the min-cut:")
       rows =
         problem.prefixHeads.enumerated().map { count, head in
           let plan = problem.evaluate(head: head, link: estimate)
-          return (count == 0 ? "cloud-only" : count == graph.nodes.count ? "device-only" : "after \(plan.headNodes.last!)", plan)
+          return (
+            count == 0
+              ? "cloud-only" : count == graph.nodes.count ? "device-only" : "after \(plan.headNodes.last!)",
+            plan
+          )
         } + [("min-cut: " + label(chosen), chosen)]
     }
     printTable(rows, chosen: chosen, constraints: constraints)
     let best = rows.map(\.1).filter { $0.satisfies(constraints) }
-    let deviceOnly = problem.evaluate(head: [Bool](repeating: true, count: problem.nodes.count), link: estimate)
-    let cloudOnly = problem.evaluate(head: [Bool](repeating: false, count: problem.nodes.count), link: estimate)
+    let deviceOnly = problem.evaluate(
+      head: [Bool](repeating: true, count: problem.nodes.count), link: estimate)
+    let cloudOnly = problem.evaluate(
+      head: [Bool](repeating: false, count: problem.nodes.count), link: estimate)
     let prefixBest = problem.prefixHeads.map { problem.evaluate(head: $0, link: estimate) }
       .filter { $0.satisfies(constraints) }.map(\.totalMilliseconds).min()
     print(
@@ -134,7 +145,8 @@ struct PlanCommand: ParsableCommand {
   }
 
   private func describe(_ profile: DeviceProfile) -> String {
-    let what = profile.estimate ? "estimate for \(profile.board ?? "?")" : "measured on \(profile.machine.cpuModel)"
+    let what =
+      profile.estimate ? "estimate for \(profile.board ?? "?")" : "measured on \(profile.machine.cpuModel)"
     return "\(what), \(profile.threads) thread(s), \(ms(profile.totalMilliseconds)) ms"
   }
 
@@ -146,7 +158,9 @@ struct PlanCommand: ParsableCommand {
   }
 
   private func printTable(_ rows: [(String, Plan)], chosen: Plan, constraints: PlanConstraints) {
-    let header = ["cut", "head", "device ms", "up bytes", "transfer ms", "cloud ms", "total ms", "head arena", ""]
+    let header = [
+      "cut", "head", "device ms", "up bytes", "transfer ms", "cloud ms", "total ms", "head arena", "",
+    ]
     let cells = rows.map { label, plan in
       var note: [String] = []
       if plan.headMask == chosen.headMask { note.append("<- chosen") }
@@ -175,7 +189,9 @@ struct PlanCommand: ParsableCommand {
       let parts = text.split(separator: "=", maxSplits: 1)
       let name = parts.count == 2 ? String(parts[0]) : graph.inputs.count == 1 ? graph.inputs[0].name : ""
       guard graph.inputs.contains(where: { $0.name == name }) else {
-        throw ValidationError("--compressed-input-kb \(text): name one of the inputs (\(graph.inputs.map(\.name).joined(separator: ", ")))")
+        throw ValidationError(
+          "--compressed-input-kb \(text): name one of the inputs (\(graph.inputs.map(\.name).joined(separator: ", ")))"
+        )
       }
       guard let kilobytes = Double(parts.last!), kilobytes >= 0, kilobytes < 1e9 else {
         throw ValidationError("--compressed-input-kb \(text): a size in kB")

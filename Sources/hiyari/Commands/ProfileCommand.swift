@@ -67,7 +67,8 @@ struct ProfileCommand: ParsableCommand {
       }
     } else {
       do {
-        measured = try Profiler(threads: threads, runs: runs, warmup: warmup).profile(graph, model: identifier)
+        measured = try Profiler(threads: threads, runs: runs, warmup: warmup).profile(
+          graph, model: identifier)
       } catch {
         printError("\(options.model): \(error.description)")
         throw ExitCode(1)
@@ -94,7 +95,9 @@ struct ProfileCommand: ParsableCommand {
       }
       print("\(target.name): \(estimate.basis ?? "")")
       Self.printTable(estimate, graph: graph)
-      if let output { try Self.write(estimate, to: board == "all" ? "\(output)/\(target.name).json" : output) }
+      if let output {
+        try Self.write(estimate, to: board == "all" ? "\(output)/\(target.name).json" : output)
+      }
     }
   }
 
