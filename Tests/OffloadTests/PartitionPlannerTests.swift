@@ -124,6 +124,7 @@ import Testing
     var memoryBinding = 0
     var uplinkBinding = 0
     var offloaded = 0
+    var heuristicPlans = 0
     for _ in 0..<150 {
       let problem = try random.problem(maximumNodes: 10)
       // Fast links, so that the unconstrained plan often uploads something a budget can forbid.
@@ -155,15 +156,21 @@ import Testing
           #expect(plan.method == .enumeration)
           if constraints.deviceMemoryBytes != nil { memoryBinding += 1 } else { uplinkBinding += 1 }
         }
-        // Too many cuts to enumerate: the candidates still meet the constraints.
+        // Too many cuts to enumerate: the candidates still meet the constraints, and are no
+        // better than the optimum.
         let small = PartitionPlanner(enumerationLimit: 1)
-        if let heuristic = try? small.plan(problem, link: link, constraints: constraints) {
+        if !free.satisfies(constraints),
+          let heuristic = try? small.plan(problem, link: link, constraints: constraints)
+        {
+          #expect(heuristic.method == .candidates)
           #expect(heuristic.satisfies(constraints))
           #expect(heuristic.totalMilliseconds >= best.totalMilliseconds - 1e-9)
+          heuristicPlans += 1
         }
       }
     }
     #expect(offloaded > 30)
+    #expect(heuristicPlans > 20)
     #expect(memoryBinding > 20)
     #expect(uplinkBinding > 20)
   }

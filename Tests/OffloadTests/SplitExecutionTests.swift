@@ -79,4 +79,25 @@ import Testing
     #expect(TestGraphs.bytes(outputs["y"]) == TestGraphs.bytes(whole["y"]))
     #expect(TestGraphs.bytes(outputs["zq"]) == TestGraphs.bytes(whole["zq"]))
   }
+
+  @Test func profilesMustCoverTheModel() throws {
+    let graph = try TestGraphs.diamond()
+    let times = Dictionary(uniqueKeysWithValues: graph.nodes.map { ($0.name, 1.0) })
+    let profile = try Self.profile(graph, milliseconds: times)
+    var missingNode = profile
+    missingNode.nodeMilliseconds["c1"] = nil
+    #expect(throws: OffloadError("the cloud profile has no time for node c1")) {
+      try PartitionProblem(graph: graph, device: profile, cloud: missingNode)
+    }
+    var missingTensor = profile
+    missingTensor.tensorBytes["q2"] = nil
+    #expect(throws: OffloadError.self) {
+      try PartitionProblem(graph: graph, device: missingTensor, cloud: profile)
+    }
+    var otherModel = profile
+    otherModel.model = "another"
+    #expect(throws: OffloadError.self) {
+      try PartitionProblem(graph: graph, device: profile, cloud: otherModel)
+    }
+  }
 }

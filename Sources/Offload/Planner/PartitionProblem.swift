@@ -59,6 +59,10 @@ public struct PartitionProblem: Sendable {
     graph unvalidated: Graph, device: DeviceProfile, cloud: DeviceProfile,
     compressedInputBytes: [String: Int] = [:]
   ) throws(OffloadError) {
+    guard device.model == cloud.model else {
+      throw OffloadError(
+        "the device profile is of model \(device.model), the cloud profile of \(cloud.model)")
+    }
     let graph: Graph
     do throws(GraphError) { graph = try unvalidated.validated() } catch {
       throw OffloadError(error.description)
