@@ -30,15 +30,18 @@ let package = Package(
       dependencies: ["CKernels", "COpenBLAS", "CZlib"]),
     // Frame sources and preprocessing.
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
+    // Per-layer profiles, link estimates and the partition planner (device side of offload).
+    .target(name: "Offload", dependencies: ["Engine"]),
     // The device CLI.
     .executableTarget(
       name: "hiyari",
       dependencies: [
-        "Capture", "Engine", "CFFmpeg", "CKernels",
+        "Capture", "Engine", "Offload", "CFFmpeg", "CKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
+    .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
   ]
 )

@@ -11,7 +11,9 @@ struct Hiyari: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hiyari",
     abstract: "Edge inference and offload runtime for in-vehicle cameras.",
-    subcommands: [Devices.self, CaptureCommand.self, Bench.self, Model.self])
+    subcommands: [
+      Devices.self, CaptureCommand.self, Bench.self, Model.self, ProfileCommand.self, PlanCommand.self,
+    ])
 
   static func main() {
     LibAVLogging.configure(verbose: getenv("HIYARI_LIBAV_VERBOSE") != nil)

@@ -69,7 +69,7 @@ public struct MachineDescription: Sendable, Hashable, Codable {
   }
 
   /// A small text file such as /proc/cpuinfo, whose size stat reports as 0, read to its end.
-  static func readText(_ path: String) -> String? {
+  public static func readText(_ path: String) -> String? {
     guard let file = fopen(path, "r") else { return nil }
     defer { fclose(file) }
     var bytes: [UInt8] = []

@@ -15,9 +15,12 @@ struct ModelOptions: ParsableArguments {
   func validate() throws { _ = try parsedInputShapes() }
 
   /// `--input-shape` values by input name.
-  func parsedInputShapes() throws -> [String: [Int]] {
+  func parsedInputShapes() throws -> [String: [Int]] { try Self.parseInputShapes(inputShapes) }
+
+  /// `--input-shape` values (name=dims) by input name; shared with `profile` and `plan`.
+  static func parseInputShapes(_ texts: [String]) throws -> [String: [Int]] {
     var shapes: [String: [Int]] = [:]
-    for text in inputShapes {
+    for text in texts {
       guard let equals = text.firstIndex(of: "=") else {
         throw ValidationError("--input-shape takes name=dims, e.g. images=1,3,192,320 (got \(text))")
       }

@@ -1,0 +1,22 @@
+/// A tensor of a `PartitionProblem`: a graph input or a node output (constants never cross: the
+/// cloud holds its own copy of the weights).
+public struct PlannerTensor: Sendable, Hashable {
+  public var name: String
+  /// Bytes in memory and as serialized.
+  public var bytes: Int
+  /// Bytes sent when it crosses: `bytes`, or for a graph input a compressed form (a JPEG of the
+  /// frame) when the caller gives one.
+  public var uploadBytes: Int
+  public var isGraphInput: Bool
+  public var isGraphOutput: Bool
+
+  public init(
+    name: String, bytes: Int, uploadBytes: Int? = nil, isGraphInput: Bool = false, isGraphOutput: Bool = false
+  ) {
+    self.name = name
+    self.bytes = bytes
+    self.uploadBytes = uploadBytes ?? bytes
+    self.isGraphInput = isGraphInput
+    self.isGraphOutput = isGraphOutput
+  }
+}
