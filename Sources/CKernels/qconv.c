@@ -13,7 +13,7 @@
 // ow >= out_width of that virtual grid are junk: computed, never stored.
 //
 // Packed weights (per group, per block of mr output channels):
-//   [tap][unit][mr][4] int8 (int16 for the AVX2 path, which multiplies with vpmaddwd)
+//   [tap][unit][mr][4] int8 (int16 for the AVX2 and NEON paths, which multiply int16 by int16)
 // so the k loop of every kernel walks (tap, unit) and reads mr * 4 weights per step, one 4-byte
 // group (one vpdpbusd/sdot operand) per output channel. Rows past the group's channel count and
 // input channels past its end are zero.
@@ -38,6 +38,7 @@ static int choose_path(uint32_t features) {
   if (features & HIYARI_CPU_AVX2) return HIYARI_QCONV_AVX2;
 #elif defined(__aarch64__)
   if (features & HIYARI_CPU_NEON_DOTPROD) return HIYARI_QCONV_NEONDOT;
+  if (features & HIYARI_CPU_NEON) return HIYARI_QCONV_NEON;
 #else
   (void)features;
 #endif
@@ -103,6 +104,8 @@ hiyari_qconv *hiyari_qconv_create(const hiyari_qconv_desc *d, const int8_t *weig
       case HIYARI_QCONV_AVX2_U8S7: c->mr = 4, c->nr = 16; break;
       case HIYARI_QCONV_AVX2: c->mr = 6, c->nr = 8, element = 2; break;
       case HIYARI_QCONV_NEONDOT: c->mr = 8, c->nr = 8, flip = 0x80; break;
+      // Activations stay uint8 (widened to int16 by the kernel), so no flip.
+      case HIYARI_QCONV_NEON: c->mr = 8, c->nr = 8, element = 2; break;
       default: c->mr = 1, c->nr = 16; break;
     }
   }
@@ -391,7 +394,8 @@ void hiyari_qconv_compute(const hiyari_qconv *c, const uint8_t *buffer, uint8_t 
     if (c->path == HIYARI_QCONV_AVXVNNI || c->path == HIYARI_QCONV_AVX2) f = hiyari_qconv_depthwise_avx2;
     if (c->path == HIYARI_QCONV_AVX2_U8S7) f = hiyari_qconv_depthwise_avx2_u8s7;
 #elif defined(__aarch64__)
-    if (c->path == HIYARI_QCONV_NEONDOT) f = hiyari_qconv_depthwise_neon;
+    // Depthwise is plain NEON on both ARM paths (int16 vmlal, no dot products).
+    if (c->path == HIYARI_QCONV_NEONDOT || c->path == HIYARI_QCONV_NEON) f = hiyari_qconv_depthwise_neon;
 #endif
     f(c, buffer, y, channel_begin, channel_end, pixel_begin, pixel_end);
     return;
@@ -404,6 +408,7 @@ void hiyari_qconv_compute(const hiyari_qconv *c, const uint8_t *buffer, uint8_t 
   if (c->path == HIYARI_QCONV_AVX2_U8S7) f = hiyari_qconv_gemm_avx2_u8s7;
 #elif defined(__aarch64__)
   if (c->path == HIYARI_QCONV_NEONDOT) f = hiyari_qconv_gemm_neondot;
+  if (c->path == HIYARI_QCONV_NEON) f = hiyari_qconv_gemm_neon;
 #endif
   for (int32_t g = channel_begin / c->out_group; g * c->out_group < channel_end; g++) {
     int32_t lo = channel_begin - g * c->out_group, hi = channel_end - g * c->out_group;
@@ -423,6 +428,7 @@ uint64_t hiyari_int8_peak(int32_t path, int64_t iterations) {
   if (path == HIYARI_QCONV_AVX2_U8S7 && (features & HIYARI_CPU_AVX2)) return hiyari_int8_peak_avx2_u8s7(iterations);
 #elif defined(__aarch64__)
   if (path == HIYARI_QCONV_NEONDOT && (features & HIYARI_CPU_NEON_DOTPROD)) return hiyari_int8_peak_neondot(iterations);
+  if (path == HIYARI_QCONV_NEON && (features & HIYARI_CPU_NEON)) return hiyari_int8_peak_neon(iterations);
 #endif
   (void)features;
   (void)iterations;

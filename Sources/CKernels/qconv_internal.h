@@ -35,8 +35,8 @@ struct hiyari_qconv {
   size_t block_bytes;
   /// Depthwise weights [channel][tap] (int32).
   int32_t *dw_weights;
-  /// Per output channel: bias - za * sum(w) (+ 128 * sum(w) on NEON, which flips activations to
-  /// int8), and x_scale * w_scale / y_scale.
+  /// Per output channel: bias - za * sum(w) (+ 128 * sum(w) on NEON dot-product, which flips
+  /// activations to int8), and x_scale * w_scale / y_scale.
   int32_t *bias;
   float *multiplier;
   /// The float clamp: output_min - zo, output_max - zo.
@@ -112,9 +112,12 @@ uint64_t hiyari_int8_peak_avx2_u8s7(int64_t iterations);
 #if defined(__aarch64__)
 void hiyari_qconv_gemm_neondot(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
                                int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end);
+void hiyari_qconv_gemm_neon(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y, int32_t g,
+                            int32_t m_begin, int32_t m_end, int32_t n_begin, int32_t n_end);
 void hiyari_qconv_depthwise_neon(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
                                  int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end);
 uint64_t hiyari_int8_peak_neondot(int64_t iterations);
+uint64_t hiyari_int8_peak_neon(int64_t iterations);
 #endif
 
 #endif

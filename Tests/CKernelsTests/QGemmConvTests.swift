@@ -284,7 +284,8 @@ import Testing
   static let avx2 = UInt32(HIYARI_CPU_AVX2 | HIYARI_CPU_FMA)
   static let avxVNNI = avx2 | UInt32(HIYARI_CPU_AVXVNNI)
   static let avx512 = avxVNNI | UInt32(HIYARI_CPU_AVX512F | HIYARI_CPU_AVX512BW | HIYARI_CPU_AVX512VNNI)
-  static let neonDot = UInt32(HIYARI_CPU_NEON | HIYARI_CPU_NEON_DOTPROD)
+  static let neon = UInt32(HIYARI_CPU_NEON)
+  static let neonDot = neon | UInt32(HIYARI_CPU_NEON_DOTPROD)
   static func has(_ features: UInt32) -> Bool { detected & features == features }
 
   /// The path a convolution takes when `features` select `path`: on AVX2, convolutions (GEMM and
@@ -393,6 +394,14 @@ import Testing
     check(features: Self.neonDot, path: Int32(HIYARI_QCONV_NEONDOT))
   }
 
+  /// The ARMv8.0 path (smlal on int16), forced on any NEON machine by leaving out the dot product.
+  /// It cannot run on x86 hosts, where this test is skipped: there Tests/KernelEmulation/run.sh
+  /// checks it under `qemu-aarch64 -cpu cortex-a72` (and -cpu max), against a naive reference.
+  @Test(.enabled(if: has(neon), "needs NEON"))
+  func neonPathIsBitExact() {
+    check(features: Self.neon, path: Int32(HIYARI_QCONV_NEON))
+  }
+
   @Test func dispatchFollowsTheDetectedFeatures() {
     var d = Case().desc
     let w = [Int8](repeating: 100, count: 8 * 8 * 9), m = [Float](repeating: 0.01, count: 8)
@@ -407,7 +416,9 @@ import Testing
         ? Int32(HIYARI_QCONV_AVXVNNI)
         : Self.has(Self.avx2)
           ? Int32(HIYARI_QCONV_AVX2)
-          : Self.has(Self.neonDot) ? Int32(HIYARI_QCONV_NEONDOT) : Int32(HIYARI_QCONV_SCALAR)
+          : Self.has(Self.neonDot)
+            ? Int32(HIYARI_QCONV_NEONDOT)
+            : Self.has(Self.neon) ? Int32(HIYARI_QCONV_NEON) : Int32(HIYARI_QCONV_SCALAR)
     #expect(info.path == best)
     #expect(info.kind == Int32(HIYARI_QCONV_GEMM))
   }
@@ -433,5 +444,6 @@ import Testing
     #expect(hiyari_int8_peak(Int32(HIYARI_QCONV_SCALAR), 10) == 0)
     if Self.has(Self.avx2) { #expect(hiyari_int8_peak(Int32(HIYARI_QCONV_AVX2), 10) > 0) }
     if !Self.has(Self.avx512) { #expect(hiyari_int8_peak(Int32(HIYARI_QCONV_AVX512VNNI), 10) == 0) }
+    #expect((hiyari_int8_peak(Int32(HIYARI_QCONV_NEON), 10) > 0) == Self.has(Self.neon))
   }
 }

@@ -1,6 +1,7 @@
 // Checks every int8 convolution path against a naive reference on random shapes, including the
 // paths this machine cannot run natively: AVX-512 VNNI and AVX-VNNI through SIMDe's emulated
-// intrinsics (simde_avx512.h), NEON dot-product under qemu-aarch64. Run by run.sh beside it.
+// intrinsics (simde_avx512.h), NEON dot-product and plain NEON under qemu-aarch64 (-cpu max has
+// the dot product, -cpu cortex-a72 does not). Run by run.sh beside it.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,8 @@ uint64_t hiyari_int8_peak_avx2_u8s7(int64_t i) { return 0; }
 #endif
 int main(int argc, char **argv) {
   uint32_t all = hiyari_cpu_features();
-  uint32_t masks[] = {0, HIYARI_CPU_AVX2 | HIYARI_CPU_FMA, HIYARI_CPU_AVX2 | HIYARI_CPU_FMA | HIYARI_CPU_AVXVNNI, HIYARI_CPU_AVX2 | HIYARI_CPU_FMA | HIYARI_CPU_AVXVNNI | HIYARI_CPU_AVX512F | HIYARI_CPU_AVX512BW | HIYARI_CPU_AVX512VNNI, HIYARI_CPU_NEON|HIYARI_CPU_NEON_DOTPROD};
+  uint32_t masks[] = {0, HIYARI_CPU_AVX2 | HIYARI_CPU_FMA, HIYARI_CPU_AVX2 | HIYARI_CPU_FMA | HIYARI_CPU_AVXVNNI, HIYARI_CPU_AVX2 | HIYARI_CPU_FMA | HIYARI_CPU_AVXVNNI | HIYARI_CPU_AVX512F | HIYARI_CPU_AVX512BW | HIYARI_CPU_AVX512VNNI, HIYARI_CPU_NEON|HIYARI_CPU_NEON_DOTPROD, HIYARI_CPU_NEON};
+  enum { MASKS = sizeof masks / sizeof masks[0] };
 #ifdef EMU
   all = 0xFFFFFFFF;
 #endif
@@ -96,7 +98,7 @@ int main(int argc, char **argv) {
     (void)(rnd() % 4);  // keeps the case sequence of the original harness
     int usebias = rnd() % 4 != 0;
     ref(&d, x, w, usebias ? b : NULL, m, yr);
-    for (int k = 0; k < 5; k++) {
+    for (int k = 0; k < MASKS; k++) {
       memset(yp, 0xAB, ys);
       int path = run(&d, x, w, usebias ? b : NULL, m, yp, masks[k] & all, t & 1);
       hist[path]++;
@@ -105,6 +107,9 @@ int main(int argc, char **argv) {
     }
     free(x); free(w); free(b); free(m); free(yr); free(yp);
   }
-  printf("%d cases, %d failures; paths %d %d %d %d %d %d\n", cases, fails, hist[0],hist[1],hist[2],hist[3],hist[4],hist[5]);
+  // Runs per path id 0, 1, ... (HIYARI_QCONV_*); run.sh checks which paths ran.
+  printf("%d cases, %d failures; paths", cases, fails);
+  for (int i = 0; i <= HIYARI_QCONV_NEON; i++) printf(" %d", hist[i]);
+  printf("\n");
   return fails != 0;
 }

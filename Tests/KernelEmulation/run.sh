@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the int8 convolution kernels of every path against the naive reference: natively (scalar,
 # AVX2 and whatever this CPU has), emulated (AVX-512 VNNI, AVX-VNNI via SIMDe), and on aarch64
-# under qemu-user (NEON dot-product). Exits non-zero on any mismatch.
+# under qemu-user twice: -cpu max (NEON dot-product) and -cpu cortex-a72 (the Raspberry Pi 4's core,
+# ARMv8.0 without the dot product: the plain NEON path must be the one chosen). Exits non-zero on
+# any mismatch or when the aarch64 runs did not take the expected paths.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 kernels=$(cd "$here/../../Sources/CKernels" && pwd)
@@ -26,6 +28,14 @@ check() {  # label, command...: prints the summary line, fails on a mismatch
   fi
   echo "$label: $(tail -1 "$work/$label.log")"
 }
+expect_runs() {  # label, path id (HIYARI_QCONV_*), runs: checks the summary line's path histogram
+  local got
+  got=$(tail -1 "$work/$1.log" | awk -v id="$2" '{for (i = 1; i <= NF; i++) if ($i == "paths") print $(i + 1 + id)}')
+  if [[ "$got" != "$3" ]]; then
+    echo "$1: path $2 ran $got times, expected $3"
+    exit 1
+  fi
+}
 check native "$work/native" "$cases"
 for kernel in qconv_avx512 qconv_avx2; do
   gcc "${flags[@]}" -c "$kernels/$kernel.c" -o "$work/$kernel.o" -DHIYARI_QCONV_EMULATE_HEADER="\"$here/simde_avx512.h\""
@@ -33,4 +43,11 @@ done
 gcc "${flags[@]}" -DEMU "$here/qconv_check.c" "$kernels/qconv.c" "$work/qconv_avx512.o" "$work/qconv_avx2.o" "$kernels/cpu_features.c" -lm -o "$work/emulated"
 check emulated "$work/emulated" "$cases"
 aarch64-linux-gnu-gcc -O2 -static -I"$kernels/include" "$here/qconv_check.c" "$kernels/qconv.c" "$kernels/qconv_neon.c" "$kernels/cpu_features.c" -lm -o "$work/aarch64"
-check aarch64 qemu-aarch64 -cpu max "$work/aarch64" "$cases"
+# qconv_check runs each case with six feature masks, two of them ARM: NEON + dot product, NEON.
+check aarch64-max qemu-aarch64 -cpu max "$work/aarch64" "$cases"
+expect_runs aarch64-max 4 "$cases"  # HIYARI_QCONV_NEONDOT
+expect_runs aarch64-max 6 "$cases"  # HIYARI_QCONV_NEON
+# Detection: hwcaps without asimddp, so the dot-product mask also lands on plain NEON.
+check aarch64-cortex-a72 qemu-aarch64 -cpu cortex-a72 "$work/aarch64" "$cases"
+expect_runs aarch64-cortex-a72 4 0
+expect_runs aarch64-cortex-a72 6 $((2 * cases))

@@ -8,7 +8,7 @@
 //   f    = min(max(f, lo - zo), hi - zo)             (float clamp: the fused ReLU/Clip and the type)
 //   y    = (int32)round_half_even(f) + zo
 //
-// Every path (scalar reference, AVX-512 VNNI, AVX-VNNI, AVX2, NEON dot-product) computes exactly
+// Every path (scalar reference, AVX-512 VNNI, AVX-VNNI, AVX2, NEON dot-product, NEON) computes exactly
 // these operations, so all agree bit for bit; the scalar path is the definition of correct.
 //
 // How a convolution runs (NCHW in, NCHW out, one image at a time):
@@ -41,6 +41,10 @@ enum {
   /// Runtime's quantizer writes with reduce_range): u8 x s8 pair sums then stay below 2^15, so the
   /// saturating instruction is exact, at well over twice the rate of the int16 path here.
   HIYARI_QCONV_AVX2_U8S7 = 5,
+  /// Plain ARMv8.0 NEON (Cortex-A72 in the Raspberry Pi 4, Cortex-A53: no dot-product extension),
+  /// chosen on aarch64 without it: activations widened to int16 and multiplied by int16 weights
+  /// into int32 with vmlal (smlal); every product (at most 255 * 128 in magnitude) and sum is exact.
+  HIYARI_QCONV_NEON = 6,
 };
 
 /// Kinds of convolution (hiyari_qconv_info.kind).
@@ -113,7 +117,7 @@ void hiyari_qconv_compute(
 /// Benchmark support: runs `iterations` rounds of independent int8 multiply-accumulate
 /// instructions on registers, the ones each path's GEMM is built from (AVX-512: vpdpbusd zmm, 64
 /// MACs; AVX-VNNI: vpdpbusd ymm, 32; AVX2: vpmaddwd + vpaddd on int16, 16; AVX2 u8s7: vpmaddubsw +
-/// vpmaddwd + vpaddd, 32; NEON: sdot, 16), and
+/// vpmaddwd + vpaddd, 32; NEON dot-product: sdot, 16; NEON: smlal by element, 4), and
 /// returns the multiply-accumulates done (0 if the path is not available here). Time it for the
 /// machine's peak in the same run as the convolution being measured.
 uint64_t hiyari_int8_peak(int32_t path, int64_t iterations);

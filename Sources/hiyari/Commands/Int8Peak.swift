@@ -14,7 +14,7 @@ struct Int8Peak {
   static let paths: [(id: Int32, name: String)] = [
     (Int32(HIYARI_QCONV_AVX512VNNI), "avx512-vnni"), (Int32(HIYARI_QCONV_AVXVNNI), "avx-vnni"),
     (Int32(HIYARI_QCONV_NEONDOT), "neon-dot"), (Int32(HIYARI_QCONV_AVX2_U8S7), "avx2-u8s7"),
-    (Int32(HIYARI_QCONV_AVX2), "avx2"),
+    (Int32(HIYARI_QCONV_AVX2), "avx2"), (Int32(HIYARI_QCONV_NEON), "neon"),
   ]
 
   /// The best available path's rate: the median of five timed rounds of about 50 ms each.
