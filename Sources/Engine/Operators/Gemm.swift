@@ -190,9 +190,15 @@ struct MatMulProblem: Sendable {
 
   /// `offsets`: compute each batch item's operand offsets (at build; shape inference skips them).
   init(_ node: Node, _ inputs: [TensorInfo?], offsets: Bool = false) throws(GraphError) {
-    let what = "node \(node.name) (MatMul)"
-    let aShape = try OperatorSupport.floatInput(node, inputs, 0).shape
-    let bShape = try OperatorSupport.floatInput(node, inputs, 1).shape
+    try self.init(
+      node, aShape: try OperatorSupport.floatInput(node, inputs, 0).shape,
+      bShape: try OperatorSupport.floatInput(node, inputs, 1).shape, offsets: offsets)
+  }
+
+  /// The product of operands of shapes `aShape` and `bShape`, whatever their element type (the
+  /// int8 QLinearMatMul shares MatMul's shape rules).
+  init(_ node: Node, aShape: [Int], bShape: [Int], offsets: Bool = false) throws(GraphError) {
+    let what = "node \(node.name) (\(node.op))"
     guard !aShape.isEmpty, !bShape.isEmpty else {
       throw GraphError("\(what) needs operands of rank at least 1, not \(aShape) and \(bShape)")
     }

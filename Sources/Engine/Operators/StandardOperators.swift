@@ -16,5 +16,7 @@ public enum StandardOperators {
       QLinearOperators.definitions,
       QLinearAddOperator.definitions,
       QLinearConcatOperator.definitions,
+      QLinearMatMulOperator.definitions,
+      QGemmOperator.definitions,
     ])
 }

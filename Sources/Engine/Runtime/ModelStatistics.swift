@@ -44,7 +44,7 @@ public struct ModelStatistics: Sendable, Codable {
   }
 
   /// Multiply-accumulates of one node: Conv and QLinearConv count output elements times the
-  /// weight's elements per output channel (C/group * kH * kW); Gemm, MatMul and QLinearMatMul
+  /// weight's elements per output channel (C/group * kH * kW); Gemm, QGemm, MatMul and QLinearMatMul
   /// count output elements times the reduced dimension (M * N * K); every other operator 0.
   public static func multiplyAccumulates(of node: Node, infos: [String: TensorInfo]) -> Int {
     func input(_ index: Int) -> TensorInfo? {
@@ -57,7 +57,7 @@ public struct ModelStatistics: Sendable, Codable {
     case "Conv", "QLinearConv":
       guard let weight = input(node.op == "Conv" ? 1 : 3), weight.shape.count >= 2 else { return 0 }
       reduced = weight.shape.dropFirst().reduce(1) { product($0, $1) }
-    case "Gemm":
+    case "Gemm", "QGemm":
       guard let a = input(0), a.shape.count == 2 else { return 0 }
       reduced = node.int("transA", default: 0) != 0 ? a.shape[0] : a.shape[1]
     case "MatMul", "QLinearMatMul":

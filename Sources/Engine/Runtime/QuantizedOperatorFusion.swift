@@ -1,8 +1,8 @@
 /// The form of `graph` that runs fastest on this engine: what `PostTrainingQuantizer.quantize`
 /// writes (QDQ: DequantizeLinear -> float operator -> QuantizeLinear, which computes int8 values
-/// in float) becomes the int8 kernels (QLinearConv, QLinearAdd, int8 Concat/Reshape/...), and
-/// whatever stays float gets the import-time fusions (Sigmoid+Mul into SiLU, a Conv's following
-/// activation into the Conv), as a float model imported from ONNX does.
+/// in float) becomes the int8 kernels (QLinearConv, QLinearMatMul, QGemm, QLinearAdd, int8
+/// Concat/Reshape/...), and whatever stays float gets the import-time fusions (Sigmoid+Mul into
+/// SiLU, a Conv's following activation into the Conv), as a float model imported from ONNX does.
 ///
 /// Activations are fused first: a float Conv kept out of quantization (`keepFloat`) then runs
 /// with its Relu in one pass, and a `Conv -> Relu -> QuantizeLinear` the quantizer left becomes

@@ -78,6 +78,12 @@ import Testing
     let qmatmul = Node(
       name: "m", op: "QLinearMatMul", inputs: ["a", "as", "az", "b", "bs", "bz", "ps", "pz"], outputs: ["p"])
     #expect(ModelStatistics.multiplyAccumulates(of: qmatmul, infos: infos) == 77 * 9)
+    let qgemm = Node(
+      name: "g", op: "QGemm", inputs: ["a", "as", "az", "b", "bs", "bz", "", "ps", "pz"], outputs: ["p"])
+    #expect(ModelStatistics.multiplyAccumulates(of: qgemm, infos: infos) == 77 * 9)
+    var transposed = qgemm
+    transposed.attributes["transA"] = .int(1)  // a is then [K, M] = [7, 9]
+    #expect(ModelStatistics.multiplyAccumulates(of: transposed, infos: infos) == 77 * 7)
     let hostile = Node(name: "h", op: "MatMul", inputs: ["huge", "b"], outputs: ["huge"])
     #expect(ModelStatistics.multiplyAccumulates(of: hostile, infos: infos) == .max)
     let unknownWeight = Node(name: "c", op: "Conv", inputs: ["x"], outputs: ["y"])

@@ -3,6 +3,10 @@
 ///
 /// - DQ(x) -> Conv(DQ(w), DQ(b)) -> Q  becomes QLinearConv, the Conv's fused Relu/Clip included;
 ///   a float bias, or one whose scale is not x_scale * w_scale, is requantized to int32;
+/// - DQ(a) -> MatMul(DQ(b constant)) -> Q  becomes QLinearMatMul (b per tensor or per column);
+/// - DQ(a) -> Gemm(DQ(w constant), bias) -> Q  becomes QGemm (ONNX Runtime's com.microsoft
+///   operator) when alpha and beta are 1, w per tensor or per column of op(w), and the bias is
+///   absent or one value per column (int32 or float, made int32 as for QLinearConv);
 /// - DQ(a) + DQ(b) -> Add -> Q  becomes QLinearAdd (same shapes);
 /// - DQ(x) -> op -> Q for an op that only moves values (Reshape, Transpose, Flatten, Squeeze,
 ///   Unsqueeze, Resize in mode nearest), when the Q reuses the DQ's scale and zero point,
@@ -32,6 +36,8 @@ enum QDQFusion {
       switch graph.nodes[index].op {
       case "Conv": try fusion.convolution(index)
       case "Add": fusion.add(index)
+      case "MatMul": try fusion.matMul(index)
+      case "Gemm": try fusion.gemm(index)
       case "Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze", "Resize": fusion.passThrough(index)
       case "Concat": fusion.concat(index)
       default: break
@@ -116,6 +122,18 @@ enum QDQFusion {
       return name
     }
 
+    /// The zero point input of `quantize`: its own, or a new uint8 0 (QuantizeLinear's default).
+    mutating func outputZeroPointName(_ quantize: Node, for node: String) throws(GraphError) -> String {
+      if quantize.inputs.count > 2, !quantize.inputs[2].isEmpty { return quantize.inputs[2] }
+      let name = GraphRewriting.freshName("\(node)_y_zero_point", taken: &taken)
+      do {
+        graph.constants[name] = try Tensor(shape: [], elementType: .uint8)
+      } catch {
+        throw GraphError("cannot make a zero point for node \(node): \(error)")
+      }
+      return name
+    }
+
     mutating func convolution(_ index: Int) throws(GraphError) {
       let conv = graph.nodes[index]
       guard conv.inputs.count >= 2, let y = conv.outputs.first, let quantize = soleQuantize(y),
@@ -129,20 +147,13 @@ enum QDQFusion {
       }
       var bias = ""
       if conv.inputs.count > 2, !conv.inputs[2].isEmpty {
-        guard let name = try int32Bias(conv, x: x, w: w) else { return }
+        let outChannels = graph.constants[w.source]!.shape.first ?? 0
+        guard let name = try int32Bias(conv, x: x, w: w, outChannels: outChannels) else { return }
         bias = name
       }
       let xZero = try zeroPointName(x, for: "\(conv.name)_x")
       let wZero = try zeroPointName(w, for: "\(conv.name)_w")
-      var yZero = quantize.node.inputs.count > 2 ? quantize.node.inputs[2] : ""
-      if yZero.isEmpty {
-        yZero = GraphRewriting.freshName("\(conv.name)_y_zero_point", taken: &taken)
-        do {
-          graph.constants[yZero] = try Tensor(shape: [], elementType: .uint8)
-        } catch {
-          throw GraphError("cannot make a zero point for node \(conv.name): \(error)")
-        }
-      }
+      let yZero = try outputZeroPointName(quantize.node, for: conv.name)
       var attributes = conv.attributes
       attributes["activation"] = conv.attributes["activation"]
       graph.nodes[index] = Node(
@@ -152,11 +163,13 @@ enum QDQFusion {
       removed.insert(quantize.index)
     }
 
-    /// The int32 bias of a fused convolution: DQ(int32 b) when its scale is x_scale * w_scale and
-    /// its zero point 0, as quantizers write it; else the float bias requantized to that scale.
-    mutating func int32Bias(_ conv: Node, x: Dequantize, w: Dequantize) throws(GraphError) -> String? {
+    /// The int32 bias of a fused convolution or Gemm (`outChannels` values): DQ(int32 b) when its
+    /// scale is x_scale * w_scale and its zero point 0, as quantizers write it; else the float bias
+    /// requantized to that scale.
+    mutating func int32Bias(_ conv: Node, x: Dequantize, w: Dequantize, outChannels: Int) throws(GraphError)
+      -> String?
+    {
       let name = conv.inputs[2]
-      let outChannels = graph.constants[w.source]!.shape.first ?? 0
       let xScale = x.quantization.scales[0]
       let wScales = w.quantization.scales
       func expected(_ m: Int) -> Float { xScale * (wScales.count == 1 ? wScales[0] : wScales[m]) }
@@ -193,6 +206,55 @@ enum QDQFusion {
       let bias = GraphRewriting.freshName("\(conv.name)_bias_int32", taken: &taken)
       graph.constants[bias] = try GraphRewriting.intTensor(quantized, shape: [outChannels])
       return bias
+    }
+
+    mutating func matMul(_ index: Int) throws(GraphError) {
+      let node = graph.nodes[index]
+      guard node.inputs.count == 2, let y = node.outputs.first, let quantize = soleQuantize(y),
+        let a = dequantize(node.inputs[0]), a.quantization.axis == nil, graph.constants[a.source] == nil,
+        let b = dequantize(node.inputs[1]), let weights = graph.constants[b.source]
+      else { return }
+      // Per column: along b's last axis (of a matrix; a 1-D b is one column).
+      guard
+        b.quantization.axis == nil
+          || (weights.shape.count >= 2 && b.quantization.axis == weights.shape.count - 1)
+      else { return }
+      let aZero = try zeroPointName(a, for: "\(node.name)_a")
+      let bZero = try zeroPointName(b, for: "\(node.name)_b")
+      let yZero = try outputZeroPointName(quantize.node, for: node.name)
+      graph.nodes[index] = Node(
+        name: node.name, op: "QLinearMatMul",
+        inputs: [a.source, a.scale, aZero, b.source, b.scale, bZero, quantize.node.inputs[1], yZero],
+        outputs: [quantize.node.outputs[0]])
+      removed.insert(quantize.index)
+    }
+
+    mutating func gemm(_ index: Int) throws(GraphError) {
+      let node = graph.nodes[index]
+      let transB = node.int("transB", default: 0) != 0
+      guard node.inputs.count >= 2, let y = node.outputs.first, let quantize = soleQuantize(y),
+        node.float("alpha", default: 1) == 1, node.float("beta", default: 1) == 1,
+        let a = dequantize(node.inputs[0]), a.quantization.axis == nil, graph.constants[a.source] == nil,
+        let w = dequantize(node.inputs[1]), let weights = graph.constants[w.source], weights.shape.count == 2,
+        w.quantization.axis == nil || w.quantization.axis == (transB ? 0 : 1)
+      else { return }
+      var bias = ""
+      if node.inputs.count > 2, !node.inputs[2].isEmpty {
+        let columns = weights.shape[transB ? 0 : 1]
+        guard let name = try int32Bias(node, x: a, w: w, outChannels: columns) else { return }
+        bias = name
+      }
+      let aZero = try zeroPointName(a, for: "\(node.name)_a")
+      let wZero = try zeroPointName(w, for: "\(node.name)_b")
+      let yZero = try outputZeroPointName(quantize.node, for: node.name)
+      graph.nodes[index] = Node(
+        name: node.name, op: "QGemm",
+        inputs: [a.source, a.scale, aZero, w.source, w.scale, wZero, bias, quantize.node.inputs[1], yZero],
+        outputs: [quantize.node.outputs[0]],
+        attributes: [
+          "transA": .int(node.int("transA", default: 0)), "transB": .int(transB ? 1 : 0),
+        ])
+      removed.insert(quantize.index)
     }
 
     mutating func add(_ index: Int) {
