@@ -312,6 +312,9 @@ final class QLinearConvKernel: Kernel {
 
   func run(_ context: borrowing ExecutionContext) {
     let threads = context.threads.threadCount
+    precondition(
+      context.workspaceBytes >= info.buffer_bytes,
+      "the model's workspace is smaller than this kernel reported")
     let conv = conv, info = info, buffer = context.workspace.assumingMemoryBound(to: UInt8.self)
     let units = Int(info.pack_units)
     let packTasks = threads == 1 ? 1 : min(units, threads * 4)

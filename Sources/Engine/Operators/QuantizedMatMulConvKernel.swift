@@ -51,6 +51,9 @@ final class QuantizedMatMulConvKernel: Kernel {
     packedY.deallocate()
   }
 
+  /// The wrapped convolution packs its input into the model's shared workspace.
+  var workspaceBytes: Int { convolution.workspaceBytes }
+
   func run(_ context: borrowing ExecutionContext) {
     let source = a.uint8s(), image = packedA.assumingMemoryBound(to: UInt8.self)
     if transA {

@@ -104,7 +104,7 @@ public final class CompiledModel {
 
   /// Runs every node once.
   public func run() {
-    let context = ExecutionContext(threads: threads, workspace: workspace)
+    let context = ExecutionContext(threads: threads, workspace: workspace, workspaceBytes: workspaceBytes)
     for kernel in kernels { kernel.run(context) }
   }
 
@@ -113,7 +113,7 @@ public final class CompiledModel {
   /// timing overhead.
   public func run(addingNodeTimesTo nanoseconds: inout [UInt64]) {
     precondition(nanoseconds.count == kernels.count, "one time slot per node")
-    let context = ExecutionContext(threads: threads, workspace: workspace)
+    let context = ExecutionContext(threads: threads, workspace: workspace, workspaceBytes: workspaceBytes)
     var start = MonotonicClock.nanoseconds()
     for (index, kernel) in kernels.enumerated() {
       kernel.run(context)

@@ -17,4 +17,7 @@ public struct ExecutionContext: ~Copyable {
   public let threads: ThreadPool
   /// The shared workspace: at least `workspaceBytes` of the running kernel, 64-byte aligned.
   public let workspace: UnsafeMutableRawPointer
+  /// Its size, which a kernel checks: one nested in another must have its need reported through
+  /// the outer kernel's `workspaceBytes`.
+  public let workspaceBytes: Int
 }

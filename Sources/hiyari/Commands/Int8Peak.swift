@@ -17,9 +17,10 @@ struct Int8Peak {
     (Int32(HIYARI_QCONV_AVX2), "avx2"), (Int32(HIYARI_QCONV_NEON), "neon"),
   ]
 
-  /// The best available path's rate: the median of five timed rounds of about 50 ms each.
-  static func measure(threads: Int = 1) -> Int8Peak {
-    guard let path = paths.first(where: { hiyari_int8_peak($0.id, 1) > 0 }) else {
+  /// The rate of `chosen`, or of the best available path: the median of five timed rounds of
+  /// about 50 ms each.
+  static func measure(threads: Int = 1, path chosen: (id: Int32, name: String)? = nil) -> Int8Peak {
+    guard let path = chosen ?? paths.first(where: { hiyari_int8_peak($0.id, 1) > 0 }) else {
       return Int8Peak(path: "scalar", gmacs: .nan)
     }
     let pool = ThreadPool(threads: threads)
