@@ -67,6 +67,26 @@ INLINE T2 void store32(uint8_t *out, __m256i q0, __m256i q1, __m256i q2, __m256i
   _mm256_storeu_si256((__m256i *)out, bytes);
 }
 
+/// Requantizes and stores the 32 depthwise outputs of one row starting at column ow (of which
+/// those below hi are real): one packed 32-byte store when all are, else per vector of eight.
+INLINE T2 void store_depthwise32(uint8_t *out_row, int32_t ow, int32_t hi, const __m256i ordered[4], __m256i bias,
+                                 __m256 multiplier, __m256 min_f, __m256 max_f, __m256i zero_point, int is_signed) {
+  if (ow + 32 <= hi) {
+    store32(out_row + ow, requantize8(ordered[0], bias, multiplier, min_f, max_f, zero_point),
+            requantize8(ordered[1], bias, multiplier, min_f, max_f, zero_point),
+            requantize8(ordered[2], bias, multiplier, min_f, max_f, zero_point),
+            requantize8(ordered[3], bias, multiplier, min_f, max_f, zero_point), is_signed);
+    return;
+  }
+  for (int v = 0; v < 4; v++) {
+    int32_t start = ow + 8 * v;
+    if (start >= hi) break;
+    int32_t n = hi - start < 8 ? hi - start : 8;
+    store8(out_row + start, requantize8(ordered[v], bias, multiplier, min_f, max_f, zero_point), (1u << n) - 1,
+           is_signed);
+  }
+}
+
 INLINE int32_t load_i32(const void *p) {
   int32_t v;
   memcpy(&v, p, 4);
@@ -284,22 +304,8 @@ T2 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t 
         __m256i ordered[4] = {
           _mm256_permute2x128_si256(acc[0], acc[1], 0x20), _mm256_permute2x128_si256(acc[0], acc[1], 0x31),
           _mm256_permute2x128_si256(acc[2], acc[3], 0x20), _mm256_permute2x128_si256(acc[2], acc[3], 0x31)};
-        if (ow + LANES <= hi) {
-          store32(out + (size_t)row * d->out_width + ow,
-                  requantize8(ordered[0], bias, multiplier, min_f, max_f, zero_point),
-                  requantize8(ordered[1], bias, multiplier, min_f, max_f, zero_point),
-                  requantize8(ordered[2], bias, multiplier, min_f, max_f, zero_point),
-                  requantize8(ordered[3], bias, multiplier, min_f, max_f, zero_point), d->output_is_signed);
-          continue;
-        }
-        for (int v = 0; v < 4; v++) {
-          int32_t start = ow + 8 * v;
-          if (start >= hi) break;
-          int32_t n = hi - start < 8 ? hi - start : 8;
-          store8(out + (size_t)row * d->out_width + start,
-                 requantize8(ordered[v], bias, multiplier, min_f, max_f, zero_point), (1u << n) - 1,
-                 d->output_is_signed);
-        }
+        store_depthwise32(out + (size_t)row * d->out_width, ow, hi, ordered, bias, multiplier, min_f, max_f,
+                          zero_point, d->output_is_signed);
       }
     }
   }
@@ -365,22 +371,8 @@ T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uin
         __m256i ordered[4] = {
           _mm256_permute2x128_si256(acc[0], acc[1], 0x20), _mm256_permute2x128_si256(acc[2], acc[3], 0x20),
           _mm256_permute2x128_si256(acc[0], acc[1], 0x31), _mm256_permute2x128_si256(acc[2], acc[3], 0x31)};
-        if (ow + LANES <= hi) {
-          store32(out + (size_t)row * d->out_width + ow,
-                  requantize8(ordered[0], bias, multiplier, min_f, max_f, zero_point),
-                  requantize8(ordered[1], bias, multiplier, min_f, max_f, zero_point),
-                  requantize8(ordered[2], bias, multiplier, min_f, max_f, zero_point),
-                  requantize8(ordered[3], bias, multiplier, min_f, max_f, zero_point), d->output_is_signed);
-          continue;
-        }
-        for (int v = 0; v < 4; v++) {
-          int32_t start = ow + 8 * v;
-          if (start >= hi) break;
-          int32_t n = hi - start < 8 ? hi - start : 8;
-          store8(out + (size_t)row * d->out_width + start,
-                 requantize8(ordered[v], bias, multiplier, min_f, max_f, zero_point), (1u << n) - 1,
-                 d->output_is_signed);
-        }
+        store_depthwise32(out + (size_t)row * d->out_width, ow, hi, ordered, bias, multiplier, min_f, max_f,
+                          zero_point, d->output_is_signed);
       }
     }
   }
