@@ -13,8 +13,9 @@ import CKernels
 /// so outputs match its QLinearConv bit for bit.
 ///
 /// int8 activations are shifted by +128 into uint8 while packing (zero point + 128); weights get
-/// their zero point subtracted at build time and must then fit int8 (true for ONNX Runtime's
-/// symmetric int8 weights and for uint8 weights with zero point 128; otherwise a GraphError).
+/// their zero point subtracted at build time. When they then fit int8 (ONNX Runtime's symmetric
+/// int8 weights, uint8 weights with zero point 128) the int8 kernels run; otherwise (uint8
+/// weights far from their zero point) a direct int32 kernel with the same epilogue does.
 ///
 /// Hiyari's fusion attribute `activation` = "Relu" or "Clip" (`activation_min`, `activation_max`,
 /// real values) becomes a tighter clamp in the quantized domain: quantizing is monotone, so
@@ -30,6 +31,7 @@ enum QLinearOperators {
       build: { node, inputs, outputs, constants throws(GraphError) in
         let x = try OperatorSupport.view(node, inputs, 0)
         let plan = try QLinearConvPlan(node, x: x.info, constants: constants)
+        if plan.wideWeights != nil { return QLinearConvDirectKernel(plan, x: x, y: outputs[0]) }
         return try QLinearConvKernel(plan, node: node, x: x, y: outputs[0])
       })
   ]
@@ -43,6 +45,9 @@ struct QLinearConvPlan {
   var batch: Int
   /// [M][C/group][kH][kW] with the weight zero point subtracted.
   var weights: [Int8]
+  /// The same when some value falls outside int8 (uint8 weights far from their zero point): the
+  /// int8 kernels cannot take them, so the direct int32 kernel runs instead.
+  var wideWeights: [Int32]?
   var bias: [Int32]?
   var multipliers: [Float]
 
@@ -91,7 +96,7 @@ struct QLinearConvPlan {
     // Weights without their zero point.
     let perChannel = (w.elementCount / max(outChannels, 1))
     var weights = [Int8](repeating: 0, count: w.elementCount)
-    var outOfRange: (channel: Int, value: Int)?
+    var wide: [Int32]?
     let raw: [Int] =
       w.elementType == .int8
       ? w.withElements(as: Int8.self) { $0.map(Int.init) }
@@ -100,17 +105,13 @@ struct QLinearConvPlan {
       let zero = Int(wZeros.count == 1 ? wZeros[0] : wZeros[m])
       for i in 0..<perChannel {
         let value = raw[m * perChannel + i] - zero
-        guard value >= -128 && value <= 127 else {
-          outOfRange = outOfRange ?? (m, value)
-          continue
+        if value < -128 || value > 127, wide == nil {
+          wide = raw.indices.map {
+            Int32(raw[$0] - Int(wZeros.count == 1 ? wZeros[0] : wZeros[$0 / perChannel]))
+          }
         }
-        weights[m * perChannel + i] = Int8(value)
+        weights[m * perChannel + i] = Int8(truncatingIfNeeded: value)
       }
-    }
-    if let outOfRange {
-      throw GraphError(
-        "\(what): weights minus w_zero_point reach \(outOfRange.value) (output channel \(outOfRange.channel)); the int8 kernels need them within -128...127"
-      )
     }
 
     var bias: [Int32]?
@@ -189,6 +190,7 @@ struct QLinearConvPlan {
     description = d
     batch = x.shape[0]
     self.weights = weights
+    self.wideWeights = wide
     self.bias = bias
     self.multipliers = multipliers
   }
