@@ -10,7 +10,10 @@
 ///   `b_quantized_scale`, `b_quantized_zero_point`.
 enum QDQEmitter {
   static func emit(_ plan: QDQPlan, options: PostTrainingQuantizer.Options) throws(GraphError) -> Graph {
-    var emitter = Emitter(plan: plan)
+    var emitter = Emitter(
+      plan: plan,
+      weightCodes: options.sevenBitWeights
+        ? QuantizationChoice.sevenBitCodes : QuantizationChoice.symmetricInt8Codes)
     try emitter.run()
     return emitter.graph
   }
@@ -23,16 +26,21 @@ private struct Emitter {
   var parameters: [String: (scale: String, zeroPoint: String)] = [:]
   var added: [Node] = []
 
-  init(plan: QDQPlan) {
+  /// The int8 codes weights are quantized to.
+  let weightCodes: ClosedRange<Int>
+
+  init(plan: QDQPlan, weightCodes: ClosedRange<Int> = QuantizationChoice.symmetricInt8Codes) {
     self.plan = plan
     self.graph = plan.graph
+    self.weightCodes = weightCodes
   }
 
   mutating func run() throws(GraphError) {
     var weightQuantization: [String: Quantization] = [:]
     for name in plan.order {
       if case .weight(let axis) = plan.marks[name], let tensor = graph.constants[name] {
-        weightQuantization[name] = QuantizationChoice.weightQuantization(tensor, axis: axis)
+        weightQuantization[name] = QuantizationChoice.weightQuantization(
+          tensor, axis: axis, codes: weightCodes)
       }
     }
     // onnxruntime's `_adjust_weight_quant_params_for_bias_tensors`, before weights are quantized.

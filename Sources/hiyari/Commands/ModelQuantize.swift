@@ -37,6 +37,12 @@ struct ModelQuantize: ParsableCommand {
   @Flag(help: "One weight scale per tensor instead of per output channel.")
   var perTensorWeights = false
 
+  @Flag(
+    help:
+      "Weights in -64...64 (onnxruntime's reduce_range): about 3x faster int8 convolutions on AVX2 machines without VNNI, at half the weight resolution."
+  )
+  var sevenBitWeights = false
+
   @Option(help: "Threads to run the model with.")
   var threads: Int = 1
 
@@ -46,7 +52,7 @@ struct ModelQuantize: ParsableCommand {
     let quantizer = PostTrainingQuantizer(
       options: .init(
         method: calibrationMethod, perChannelWeights: !perTensorWeights, keepFloat: Set(keepFloat),
-        threadCount: threads))
+        threadCount: threads, sevenBitWeights: sevenBitWeights))
     let files = try CalibrationFiles(path: calibration, inputs: float.inputs)
     let table = try files.checked { try quantizer.calibrate(graph: float, samples: $0) }
     let quantized = try fuseQuantizedOperators(quantizer.quantize(graph: float, table: table))

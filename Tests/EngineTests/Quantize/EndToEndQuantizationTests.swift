@@ -38,6 +38,27 @@ import Testing
     #expect(decoded == report)
   }
 
+  /// Seven-bit weights (reduce_range): every weight code within -64...64, which the AVX2 kernels
+  /// run on vpmaddubsw, at a small cost in accuracy (weights lose one bit; activations dominate).
+  @Test func sevenBitWeightsStayWithinTheirCodesAndCloseToFloat() throws {
+    let quantizer = PostTrainingQuantizer(options: .init(sevenBitWeights: true))
+    let float = M.convNet()
+    let samples = M.samples(16)
+    let quantized = try quantizer.quantize(
+      graph: float, table: quantizer.calibrate(graph: float, samples: samples))
+    var weights = 0
+    for node in quantized.nodes where node.op == "DequantizeLinear" {
+      guard let codes = quantized.constants[node.inputs[0]], codes.elementType == .int8 else { continue }
+      weights += 1
+      let values = OperatorHarness.intValues(codes)
+      #expect(values.allSatisfy { (-64...64).contains($0) }, "\(node.inputs[0])")
+      #expect(values.contains { abs($0) == 64 }, "the largest weight of a channel takes code +-64")
+    }
+    #expect(weights >= 2)
+    let report = try quantizer.evaluate(float: float, quantized: quantized, samples: samples)
+    #expect(report.worstSNRDecibels > Self.requiredSNR - 3, "\(report)")
+  }
+
   @Test func aWrongZeroPointFailsTheAccuracyGate() throws {
     let quantizer = PostTrainingQuantizer()
     let float = M.convNet()
