@@ -1,8 +1,9 @@
+import Offload
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Offload
-import Synchronization
 
 /// A userspace link emulator between a device and a server, for a kernel without netem: a TCP
 /// relay that listens on `address` and, for each connection, opens one to `target` and forwards

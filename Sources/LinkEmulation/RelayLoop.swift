@@ -18,6 +18,8 @@ final class RelayLoop {
   var connections: [RelayConnection] = []
   var nextID = 1
   var seenCutGeneration = 0
+  /// Every read lands here first; freed when the loop ends.
+  let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 16)
 
   init(
     relay: LinkRelay, listener: Int32, wakeRead: Int32, uplinkTrace: ThroughputTrace?,
@@ -79,8 +81,10 @@ final class RelayLoop {
         }
         // A negative fd is skipped by poll: a socket we want nothing from must not report a
         // hang-up over and over while its buffer is full.
-        pollSet.append(pollfd(fd: clientEvents == 0 ? -1 : connection.client, events: Int16(clientEvents), revents: 0))
-        pollSet.append(pollfd(fd: serverEvents == 0 ? -1 : connection.server, events: Int16(serverEvents), revents: 0))
+        pollSet.append(
+          pollfd(fd: clientEvents == 0 ? -1 : connection.client, events: Int16(clientEvents), revents: 0))
+        pollSet.append(
+          pollfd(fd: serverEvents == 0 ? -1 : connection.server, events: Int16(serverEvents), revents: 0))
       }
       var timeout: Int32 = -1
       if let wake {
@@ -101,6 +105,7 @@ final class RelayLoop {
     connections.removeAll()
     close(listener)
     close(wakeRead)
+    scratch.deallocate()
   }
 
   /// Releases and delivers each way; passes FINs on. Returns why the connection ended, if it did.
@@ -148,7 +153,7 @@ final class RelayLoop {
     } else {
       if server & Int16(POLLOUT | POLLHUP | POLLERR) != 0 { connection.serverBlocked = false }
       if server & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-        if case .failed(let code) = connection.down.read(from: connection.server) {
+        if case .failed(let code) = connection.down.read(from: connection.server, scratch: scratch) {
           connection.closeReason = "server read failed (errno \(code))"
         }
       }
@@ -156,7 +161,7 @@ final class RelayLoop {
     // On a hang-up or error, retrying the write reports the failure and ends the connection.
     if client & Int16(POLLOUT | POLLHUP | POLLERR) != 0 { connection.clientBlocked = false }
     if client & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-      if case .failed(let code) = connection.up.read(from: connection.client) {
+      if case .failed(let code) = connection.up.read(from: connection.client, scratch: scratch) {
         connection.closeReason = "device read failed (errno \(code))"
       }
     }

@@ -14,7 +14,8 @@ enum Sockets {
     try check(fd, "socket")
     do {
       var one: Int32 = 1
-      try check(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)), "setsockopt")
+      try check(
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size)), "setsockopt")
       var raw = address.sockaddr
       let bound = withUnsafePointer(to: &raw) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

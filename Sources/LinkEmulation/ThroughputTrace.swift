@@ -61,6 +61,8 @@ public struct ThroughputTrace: Sendable, Hashable {
 
 extension Substring {
   func trimmingWhitespace() -> String {
-    String(drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+    String(
+      drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
+        .reversed())
   }
 }
