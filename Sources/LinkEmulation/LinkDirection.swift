@@ -93,7 +93,8 @@ struct LinkDirection {
   mutating func release(now: Double, stalledUntil: Double) {
     let rate = bytesPerSecond(at: now)
     bucket.refill(now: now, bytesPerSecond: rate)
-    guard now >= stalledUntil else { return }
+    // A stall, or a trace step at rate 0 (an outage), lets nothing through, not even a burst.
+    guard now >= stalledUntil, rate > 0 else { return }
     while released < end && bucket.tokens > 0 {
       let count = min(end - released, Self.segmentBytes)
       bucket.tokens -= Double(count)

@@ -39,8 +39,8 @@ final class RelayLoop {
   func run() {
     var pollSet: [pollfd] = []
     while true {
-      let control = relay.control.withLock { ($0.stalledUntil, $0.isCut, $0.cutGeneration, $0.stopping) }
-      let (stalledUntil, isCut, cutGeneration, stopping) = control
+      let control = relay.control.withLock { ($0.stalledUntil, $0.cutGeneration, $0.stopping) }
+      let (stalledUntil, cutGeneration, stopping) = control
       if stopping { break }
       if cutGeneration != seenCutGeneration {
         seenCutGeneration = cutGeneration
@@ -96,7 +96,7 @@ final class RelayLoop {
       if ready <= 0 { continue }
 
       if pollSet[0].revents != 0 { drainWakePipe() }
-      if pollSet[1].revents != 0 { acceptAll(isCut: isCut) }
+      if pollSet[1].revents != 0 { acceptAll() }
       for (index, connection) in connections.enumerated() where index * 2 + 3 < pollSet.count {
         handle(connection, client: pollSet[index * 2 + 2].revents, server: pollSet[index * 2 + 3].revents)
       }
@@ -167,12 +167,16 @@ final class RelayLoop {
     }
   }
 
-  func acceptAll(isCut: Bool) {
+  func acceptAll() {
     while let (fd, peer) = Sockets.accept(listener) {
+      // Read now, not at the top of the pass: a `restore()` may have come while poll waited.
+      let isCut = relay.control.withLock { state in
+        if state.isCut { state.statistics.refused += 1 }
+        return state.isCut
+      }
       if isCut {
         // A cut link answers nothing: the device sees its connection fail at once.
         Sockets.reset(fd)
-        relay.control.withLock { $0.statistics.refused += 1 }
         log?("connection from \(peer): refused, link cut")
         continue
       }
@@ -207,19 +211,20 @@ final class RelayLoop {
 
   /// Closes both sockets (with a reset unless the connection ended cleanly), counts and logs.
   func finish(_ connection: RelayConnection, reason: String, reset: Bool) {
+    let upBytes = connection.up.written
+    let downBytes = connection.down.written
+    // Counted before the sockets close, so a peer that has seen the close sees the counts.
+    relay.control.withLock {
+      $0.statistics.uplinkBytes += upBytes
+      $0.statistics.downlinkBytes += downBytes
+      if reason == "cut" { $0.statistics.cutConnections += 1 }
+    }
     if reset {
       Sockets.reset(connection.client)
       Sockets.reset(connection.server)
     } else {
       close(connection.client)
       close(connection.server)
-    }
-    let upBytes = connection.up.written
-    let downBytes = connection.down.written
-    relay.control.withLock {
-      $0.statistics.uplinkBytes += upBytes
-      $0.statistics.downlinkBytes += downBytes
-      if reason == "cut" { $0.statistics.cutConnections += 1 }
     }
     let seconds = MonotonicClock.now() - connection.opened
     let duration = (seconds * 1000).rounded() / 1000

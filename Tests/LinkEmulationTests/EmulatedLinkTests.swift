@@ -23,10 +23,7 @@ import Testing
   /// Median of 21 one-byte ping-pongs through the relay to an echo server.
   static func medianRTT(_ profile: LinkProfile) throws -> Double {
     let server = LoopbackServer(.echo)
-    let relay = try LinkRelay(
-      listen: SocketAddress(parsing: "127.0.0.1:0"),
-      target: SocketAddress(parsing: "127.0.0.1:\(server.port)"),
-      profile: profile, seed: 42)
+    let relay = try server.relay(profile)
     defer {
       relay.stop()
       server.stop()
@@ -48,10 +45,7 @@ import Testing
   /// one-way delay and the connection set-up do not count).
   static func arrivalRate(_ profile: LinkProfile, bytes: Int, upload: Bool) throws -> Double {
     let server = LoopbackServer(upload ? .sink : .source(bytes))
-    let relay = try LinkRelay(
-      listen: SocketAddress(parsing: "127.0.0.1:0"),
-      target: SocketAddress(parsing: "127.0.0.1:\(server.port)"),
-      profile: profile, seed: 42)
+    let relay = try server.relay(profile)
     defer {
       relay.stop()
       server.stop()

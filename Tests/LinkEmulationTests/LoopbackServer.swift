@@ -1,3 +1,5 @@
+import LinkEmulation
+import Offload
 import Synchronization
 
 #if canImport(Glibc)
@@ -88,6 +90,13 @@ final class LoopbackServer: Sendable {
         return
       }
     }
+  }
+
+  /// A relay on a free loopback port with this server as its target.
+  func relay(_ profile: LinkProfile, trace: ThroughputTrace? = nil, seed: UInt64 = 42) throws -> LinkRelay {
+    try LinkRelay(
+      listen: SocketAddress(parsing: "127.0.0.1:0"), target: SocketAddress(parsing: "127.0.0.1:\(port)"),
+      profile: profile, uplinkTrace: trace, seed: seed)
   }
 
   func record(_ id: Int) -> Record? { records.withLock { $0[id] } }

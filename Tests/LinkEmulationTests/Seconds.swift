@@ -1,14 +1,12 @@
+@testable import LinkEmulation
+
 #if canImport(Glibc)
   import Glibc
 #endif
 
 /// Monotonic seconds and sleeps for the tests.
 enum Seconds {
-  static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-  }
+  static func now() -> Double { MonotonicClock.now() }
 
   static func sleep(_ seconds: Double) {
     usleep(UInt32(seconds * 1e6))
