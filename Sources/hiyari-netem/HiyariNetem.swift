@@ -17,7 +17,9 @@ struct HiyariNetem: ParsableCommand {
       Profiles: \(LinkProfile.all.map(\.name).joined(separator: ", ")) (aliases 3g, lte, wifi). \
       The uplink rate applies from the listening side to the target, the downlink rate back; each \
       way is delayed by half the RTT plus jitter. A trace file has one "seconds,bits_per_second" \
-      line per step and replaces the profile's uplink rate from that time on.
+      line per step and replaces the profile's uplink rate from that time on. On cue: SIGUSR1 cuts \
+      the link (every connection reset, new ones refused) or, when cut, restores it; SIGUSR2 stalls \
+      it for --stall-seconds.
       """)
 
   @Option(help: "Where to listen, IPv4:port.")
@@ -38,6 +40,9 @@ struct HiyariNetem: ParsableCommand {
   @Option(help: "The jitter seed.")
   var seed: UInt64 = 1
 
+  @Option(help: "How long SIGUSR2 stalls the link, seconds.")
+  var stallSeconds: Double = 1
+
   func run() throws {
     guard let link = LinkProfile.named(profile) else {
       throw ValidationError(
@@ -48,13 +53,17 @@ struct HiyariNetem: ParsableCommand {
     let uplinkTrace = try trace.map { try ThroughputTrace(csv: readText($0)) }
     let downTrace = try downlinkTrace.map { try ThroughputTrace(csv: readText($0)) }
 
-    // Block the signals before the relay's thread starts (it inherits the mask), so that only
-    // `sigwait` below sees them.
-    var signals = sigset_t()
-    sigemptyset(&signals)
-    sigaddset(&signals, SIGINT)
-    sigaddset(&signals, SIGTERM)
-    pthread_sigmask(SIG_BLOCK, &signals, nil)
+    // The runtime has threads of its own that do not block signals, so `sigwait` would miss
+    // some: a handler writes the signal's number to a pipe, and this thread reads it.
+    var pipeFDs: [Int32] = [0, 0]
+    guard pipe(&pipeFDs) == 0 else { throw ValidationError("pipe failed: errno \(errno)") }
+    SignalPipe.writeFD = pipeFDs[1]
+    for number in [SIGINT, SIGTERM, SIGUSR1, SIGUSR2] {
+      signal(number) { number in
+        var byte = UInt8(truncatingIfNeeded: number)
+        _ = write(SignalPipe.writeFD, &byte, 1)
+      }
+    }
     signal(SIGPIPE, SIG_IGN)
 
     let relay = try LinkRelay(
@@ -66,11 +75,28 @@ struct HiyariNetem: ParsableCommand {
       })
     let estimate = link.estimate
     print(
-      "relaying \(relay.address) -> \(targetAddress) as \(link.name): up \(estimate.uplinkBitsPerSecond / 1e6) Mbit/s, down \(estimate.downlinkBitsPerSecond / 1e6) Mbit/s, RTT \(estimate.roundTripSeconds * 1000) ms, jitter \(link.jitterSeconds * 1000) ms"
+      "relaying \(relay.address) -> \(targetAddress) as \(link.name): up \(estimate.uplinkBitsPerSecond / 1e6) Mbit/s, down \(estimate.downlinkBitsPerSecond / 1e6) Mbit/s, RTT \(estimate.roundTripSeconds * 1000) ms, jitter \(link.jitterSeconds * 1000) ms\(uplinkTrace == nil ? "" : ", uplink from the trace")\(downTrace == nil ? "" : ", downlink from the trace")"
     )
     fflush(nil)
-    var received: Int32 = 0
-    sigwait(&signals, &received)
+    var isCut = false
+    var byte: UInt8 = 0
+    while true {
+      let count = read(pipeFDs[0], &byte, 1)
+      if count < 0 && errno == EINTR { continue }
+      guard count == 1 else { break }
+      let received = Int32(byte)
+      if received == SIGUSR1 {
+        isCut ? relay.restore() : relay.cut()
+        isCut.toggle()
+        print(isCut ? "link cut" : "link restored")
+      } else if received == SIGUSR2 {
+        relay.stall(seconds: stallSeconds)
+        print("link stalled for \(stallSeconds) s")
+      } else {
+        break
+      }
+      fflush(nil)
+    }
     relay.stop()
     let stats = relay.statistics
     print(
