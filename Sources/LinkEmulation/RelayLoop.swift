@@ -184,8 +184,8 @@ final class RelayLoop {
       do {
         server = try Sockets.startConnect(to: relay.target)
       } catch {
-        Sockets.reset(fd)
         relay.control.withLock { $0.statistics.targetFailures += 1 }
+        Sockets.reset(fd)
         log?("connection from \(peer): target \(relay.target) unreachable: \(error)")
         continue
       }

@@ -129,6 +129,23 @@ import Testing
     #expect(abs(rate - 1e6) < 0.1e6)
   }
 
+  @Test func anUnreachableTargetResetsTheDevicesConnection() throws {
+    // A port that was free a moment ago: nothing listens there.
+    let (probe, port) = TestSocket.listen()
+    close(probe)
+    let relay = try LinkRelay(
+      listen: SocketAddress(parsing: "127.0.0.1:0"), target: SocketAddress(parsing: "127.0.0.1:\(port)"),
+      profile: Self.profile())
+    defer { relay.stop() }
+    let fd = TestSocket.connect(port: relay.address.port)
+    defer { close(fd) }
+    var byte: UInt8 = 0
+    let start = Seconds.now()
+    #expect(recv(fd, &byte, 1, 0) <= 0)
+    #expect(Seconds.now() - start < 2)
+    #expect(relay.statistics.targetFailures == 1)
+  }
+
   @Test func traceParsesCSVAndReportsBadLines() throws {
     let trace = try ThroughputTrace(csv: "seconds,bps\n# a comment\n0, 1000000\n\n2.5,500000\n1,0\n")
     #expect(trace.steps.map(\.seconds) == [0, 1, 2.5])
