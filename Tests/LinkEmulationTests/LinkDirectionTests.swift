@@ -16,8 +16,8 @@ import Testing
       close(pair[0])
       close(pair[1])
     }
-    fcntl(pair[1], F_SETFL, O_NONBLOCK)
-    fcntl(pair[0], F_SETFL, O_NONBLOCK)
+    try #require(fcntl(pair[1], F_SETFL, O_NONBLOCK) == 0)
+    try #require(fcntl(pair[0], F_SETFL, O_NONBLOCK) == 0)
     // Fill the pair's kernel buffer.
     let chunk = [UInt8](repeating: 7, count: 4096)
     var sent = 0
