@@ -5,7 +5,8 @@ import PackageDescription
 let package = Package(
   name: "Hiyari",
   products: [
-    .executable(name: "hiyari", targets: ["hiyari"])
+    .executable(name: "hiyari", targets: ["hiyari"]),
+    .executable(name: "hiyari-netem", targets: ["hiyari-netem"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,9 @@ let package = Package(
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
     // Per-layer profiles, link estimates and the partition planner (device side of offload).
     .target(name: "Offload", dependencies: ["Engine"]),
+    // The link emulator: a TCP relay with each link profile's rate, delay and jitter (this
+    // kernel has no netem), for tests and benchmarks of offload.
+    .target(name: "LinkEmulation", dependencies: ["Offload"]),
     // The device CLI.
     .executableTarget(
       name: "hiyari",
@@ -39,9 +43,16 @@ let package = Package(
         "Capture", "Engine", "Offload", "CFFmpeg", "CKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The link emulator as a command.
+    .executableTarget(
+      name: "hiyari-netem",
+      dependencies: [
+        "LinkEmulation", "Offload", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
+    .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
   ]
 )

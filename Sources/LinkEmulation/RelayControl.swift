@@ -1,0 +1,17 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What the controlling threads ask of the relay's event loop, under the relay's mutex.
+struct RelayControl {
+  /// Monotonic time until which the link holds data.
+  var stalledUntil = 0.0
+  /// True from `cut()` to `restore()`.
+  var isCut = false
+  /// Bumped by each `cut()`, so the loop resets connections even if `restore()` came first.
+  var cutGeneration = 0
+  var stopping = false
+  var statistics = RelayStatistics()
+  /// The event loop's thread, for `stop()` to join.
+  var thread: pthread_t?
+}
