@@ -12,8 +12,8 @@ Writes into OUT (default build/detector):
   detector-fp32.onnx         float model, opset 17
   detector-u8s8.onnx         quantize_static QDQ: uint8 activations, int8 per-channel weights
   detector-s8s8.onnx         quantize_static QDQ: int8 activations, int8 per-tensor weights
-  inputs/sample-K.bin        float32 NCHW test images (not used for calibration)
-  reference/VARIANT/sample-K/OUTPUT.bin   ONNX Runtime outputs (float32), all graph optimizations
+  inputs/sample-K.npy        float32 NCHW test images (not used for calibration)
+  reference/VARIANT/sample-K/OUTPUT.npy   ONNX Runtime outputs (float32), all graph optimizations
   manifest.json              shapes, names, MACs, files, versions
 
 Every variant is quantized with reduce_range=True (7-bit weights): ONNX Runtime's AVX2 int8
@@ -213,7 +213,7 @@ def main():
     quantize(fp32, variants["s8s8"], calibration, QuantType.QInt8, False, args.out)
     os.makedirs(os.path.join(args.out, "inputs"), exist_ok=True)
     for k, x in enumerate(samples):
-        x.tofile(os.path.join(args.out, "inputs", f"sample-{k}.bin"))
+        np.save(os.path.join(args.out, "inputs", f"sample-{k}.npy"), x)
     outputs = {}
     for variant, path in variants.items():
         names, results = run_ort(path, samples)
@@ -221,7 +221,7 @@ def main():
             folder = os.path.join(args.out, "reference", variant, f"sample-{k}")
             os.makedirs(folder, exist_ok=True)
             for name, value in result.items():
-                value.astype(np.float32).tofile(os.path.join(folder, f"{name}.bin"))
+                np.save(os.path.join(folder, f"{name}.npy"), value.astype(np.float32))
                 outputs[name] = list(value.shape)
     manifest = {
         "seed": args.seed,

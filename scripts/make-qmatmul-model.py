@@ -73,8 +73,8 @@ session = ort.InferenceSession(os.path.join(out, "int8.onnx"), options, provider
 for sample in range(3):
     x = rng.standard_normal([batch, 3, 4, 4]).astype(np.float32)
     y = session.run(None, {"x": x})[0]
-    x.tofile(os.path.join(out, "input-%d.bin" % sample))
-    y.astype(np.float32).tofile(os.path.join(out, "reference-%d.bin" % sample))
+    np.save(os.path.join(out, "input-%d.npy" % sample), x)
+    np.save(os.path.join(out, "reference-%d.npy" % sample), y.astype(np.float32))
 optimized = onnx.load(options.optimized_model_filepath).graph.node
 print("onnxruntime", ort.__version__, "optimized operators:",
       " ".join(sorted({(n.domain + "." if n.domain else "") + n.op_type for n in optimized})))

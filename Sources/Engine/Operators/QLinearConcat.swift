@@ -27,9 +27,11 @@ struct QLinearConcatPlan {
   var output: TensorInfo
   /// Per input: nil to copy, or the output code of each input code.
   var tables: [[UInt8]?]
-  /// Elements before the axis, and per input its elements from the axis on.
+  /// Elements before the axis, and per input its elements from the axis on and where they start
+  /// in an output row.
   var outer: Int
   var inner: [Int]
+  var offsets: [Int] { inner.indices.map { inner[..<$0].reduce(0, +) } }
 
   init(_ node: Node, _ inputs: [TensorInfo?], _ constants: ConstantLookup) throws(GraphError) {
     let what = "node \(node.name) (\(node.op))"
@@ -85,15 +87,19 @@ final class QLinearConcatKernel: Kernel {
   let plan: QLinearConcatPlan
   let sources: [TensorView]
   let y: TensorView
+  /// Where each input starts in an output row, computed once.
+  let offsets: [Int]
 
   init(_ plan: QLinearConcatPlan, sources: [TensorView], y: TensorView) {
     self.plan = plan
+    offsets = plan.offsets
     self.sources = sources
     self.y = y
   }
 
   func run(_ context: borrowing ExecutionContext) {
     let rowBytes = plan.inner.reduce(0, +)
+    let offsets = self.offsets
     let target = y.uint8s()
     // One task per (outer index, input): each a contiguous run in both tensors.
     let inputs = sources.count
@@ -101,7 +107,7 @@ final class QLinearConcatKernel: Kernel {
       for task in range {
         let row = task / inputs, input = task % inputs
         let length = plan.inner[input]
-        let offset = plan.inner[..<input].reduce(0, +)
+        let offset = offsets[input]
         let from = sources[input].uint8s() + row * length
         let to = target + row * rowBytes + offset
         if let table = plan.tables[input] {

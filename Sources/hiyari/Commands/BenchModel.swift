@@ -38,13 +38,13 @@ struct BenchModel: ParsableCommand {
       throw ValidationError("--threads must be 1...256, --runs 1...1000000, --warmup >= 0")
     }
     let loadStart = MonotonicClock.nanoseconds()
-    let graph = try ModelLoading.graph(model)
+    let graph = try loadModel(path: model).graph
     let readEnd = MonotonicClock.nanoseconds()
     let compiled = try CompiledModel(graph: graph, threadCount: threads)
     let loadEnd = MonotonicClock.nanoseconds()
     let loadMilliseconds = Double(loadEnd - loadStart) / 1e6
     let readMilliseconds = Double(readEnd - loadStart) / 1e6
-    ModelLoading.fillInputs(compiled, seed: 1)
+    BenchmarkInputs.fillInputs(compiled, seed: 1)
     for _ in 0..<warmup { compiled.run() }
     if serve {
       try serveRuns(compiled)
@@ -96,7 +96,7 @@ struct BenchModel: ParsableCommand {
       var entry = byOperator[node.op] ?? (0, 0, 0)
       entry.nanoseconds += nodeTimes[index]
       entry.nodes += 1
-      entry.macs += ModelLoading.convolutionMACs(node, compiled)
+      entry.macs += ModelStatistics.multiplyAccumulates(of: node, infos: compiled.tensorInfos)
       byOperator[node.op] = entry
     }
     print("operator               nodes   share   ms/run   GMAC/s")
@@ -112,7 +112,7 @@ struct BenchModel: ParsableCommand {
       print("node                              op            shape                   ms/run   GMAC/s")
       for (index, node) in compiled.graph.nodes.enumerated() {
         let perRun = Double(nodeTimes[index]) / Double(runs) / 1e6
-        let macs = ModelLoading.convolutionMACs(node, compiled)
+        let macs = ModelStatistics.multiplyAccumulates(of: node, infos: compiled.tensorInfos)
         let shape = node.outputs.first.flatMap { compiled.tensorInfos[$0]?.shape } ?? []
         let rate = macs > 0 ? formatDecimal(Double(macs) / (perRun * 1e6), places: 2) : "-"
         print(

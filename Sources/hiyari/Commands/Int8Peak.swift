@@ -1,5 +1,6 @@
 import CKernels
 import Engine
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -36,31 +37,14 @@ struct Int8Peak {
     var rates: [Double] = []
     for _ in 0..<5 {
       let start = MonotonicClock.nanoseconds()
-      let done = ManagedCounter()
+      let done = Atomic<UInt64>(0)
       let rounds = iterations
-      pool.parallelFor(threads) { _ in done.add(hiyari_int8_peak(path.id, rounds)) }
+      pool.parallelFor(threads) { _ in done.wrappingAdd(hiyari_int8_peak(path.id, rounds), ordering: .relaxed)
+      }
       let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
-      rates.append(Double(done.value) / seconds / 1e9)
+      rates.append(Double(done.load(ordering: .relaxed)) / seconds / 1e9)
     }
     rates.sort()
     return Int8Peak(path: path.name, gmacs: rates[rates.count / 2])
-  }
-}
-
-/// A sum several threads add to.
-private final class ManagedCounter: @unchecked Sendable {
-  private var total: UInt64 = 0
-  private var lock = pthread_mutex_t()
-  init() { pthread_mutex_init(&lock, nil) }
-  deinit { pthread_mutex_destroy(&lock) }
-  func add(_ value: UInt64) {
-    pthread_mutex_lock(&lock)
-    total += value
-    pthread_mutex_unlock(&lock)
-  }
-  var value: UInt64 {
-    pthread_mutex_lock(&lock)
-    defer { pthread_mutex_unlock(&lock) }
-    return total
   }
 }

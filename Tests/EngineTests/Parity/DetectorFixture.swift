@@ -58,25 +58,25 @@ struct DetectorFixture {
 
   /// Test image `index` as the model's input tensor.
   func input(_ index: Int) throws -> Tensor {
-    try floats(
-      directory.appendingPathComponent("inputs/sample-\(index).bin"), shape: manifest.input.shape)
+    try Self.floats(
+      directory.appendingPathComponent("inputs/sample-\(index).npy"), shape: manifest.input.shape)
   }
 
   /// ONNX Runtime's output `name` for `variant` on test image `index`.
   func reference(_ variant: String, sample index: Int, output name: String) throws -> Tensor {
-    try floats(
-      directory.appendingPathComponent("reference/\(variant)/sample-\(index)/\(name).bin"),
+    try Self.floats(
+      directory.appendingPathComponent("reference/\(variant)/sample-\(index)/\(name).npy"),
       shape: manifest.outputs[name]!)
   }
 
-  private func floats(_ url: URL, shape: [Int]) throws -> Tensor {
-    let data = try Data(contentsOf: url)
-    let tensor = try Tensor(shape: shape, elementType: .float32)
-    guard data.count == tensor.byteCount else {
+  /// A float32 array the script saved with np.save, checked against the shape the manifest gives.
+  static func floats(_ url: URL, shape: [Int]) throws -> Tensor {
+    let array = try NumPyArray(contentsOf: url.path)
+    guard array.shape == shape, array.elementType == .float32 else {
       throw PythonONNX.Unavailable(
-        description: "\(url.path) has \(data.count) bytes, expected \(tensor.byteCount)")
+        description: "\(url.path) is \(array.elementType) \(array.shape), expected float32 \(shape)")
     }
-    data.withUnsafeBytes { tensor.mutableBytes.copyMemory(from: $0) }
-    return tensor
+    return try array.tensor(quantization: nil)
   }
+
 }

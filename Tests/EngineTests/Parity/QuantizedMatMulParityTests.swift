@@ -12,15 +12,6 @@ import Testing
   static let script = ONNXConformanceTests.repositoryRoot.appendingPathComponent(
     "scripts/make-qmatmul-model.py")
 
-  static func floats(_ url: URL, shape: [Int]) throws -> Tensor {
-    let data = try Data(contentsOf: url)
-    let tensor = try Tensor(shape: shape, elementType: .float32)
-    try #require(
-      data.count == tensor.byteCount, "\(url.path): \(data.count) bytes, expected \(tensor.byteCount)")
-    data.withUnsafeBytes { tensor.mutableBytes.copyMemory(from: $0) }
-    return tensor
-  }
-
   @Test func int8FullyConnectedModelMatchesONNXRuntimeWithinOneStep() throws {
     let directory = try PythonONNX.temporaryDirectory("qmatmul")
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -43,10 +34,10 @@ import Testing
     let step = try #require(DetectorParityTests.outputStep(graph, "y"), "output y is not dequantized")
     var total = [Int](repeating: 0, count: 8)
     for sample in 0..<3 {
-      let input = try Self.floats(
-        directory.appendingPathComponent("input-\(sample).bin"), shape: [64, 3, 4, 4])
-      let reference = try Self.floats(
-        directory.appendingPathComponent("reference-\(sample).bin"), shape: [64, 13])
+      let input = try DetectorFixture.floats(
+        directory.appendingPathComponent("input-\(sample).npy"), shape: [64, 3, 4, 4])
+      let reference = try DetectorFixture.floats(
+        directory.appendingPathComponent("reference-\(sample).npy"), shape: [64, 13])
       let ours = try #require(try model.run(["x": input])["y"])
       #expect(ours.shape == [64, 13])
       let steps = DetectorParityTests.stepDifferences(ours, reference, step: step)
