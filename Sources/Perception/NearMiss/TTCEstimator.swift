@@ -11,6 +11,10 @@
 /// errors imply. So the ground estimate dominates near the camera, where a pixel of bottom edge
 /// is centimetres, and the scale estimate far away, where the bottom edge nears the horizon;
 /// when only one is available it is used alone.
+///
+/// Limits: a change of closing speed (braking, a sudden stop) is seen only as the window fills
+/// with new samples; right after a stop the fit briefly under-estimates the TTC. A box cut off
+/// by the bottom of the frame gives no ground distance and a shrinking height.
 struct TTCEstimator: Sendable {
   private var samples: [(time: Double, height: Double, range: Double?, lateral: Double?)] = []
   private let config: NearMissConfig
