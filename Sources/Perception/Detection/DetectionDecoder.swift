@@ -18,7 +18,8 @@ public struct DetectionDecoder: Sendable {
 
   /// Decodes `outputs` (in the model's output order) of a frame that `geometry` mapped into the
   /// model input.
-  public func decode(_ outputs: [Tensor], geometry: PreprocessGeometry) throws(PerceptionError) -> [Detection] {
+  public func decode(_ outputs: [Tensor], geometry: PreprocessGeometry) throws(PerceptionError) -> [Detection]
+  {
     try layout.validate(outputShapes: outputs.map(\.shape))
     guard outputs.allSatisfy({ $0.elementType == .float32 }) else {
       throw PerceptionError("detector outputs must be float32; dequantize them first")

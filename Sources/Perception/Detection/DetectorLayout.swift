@@ -65,7 +65,8 @@ public struct DetectorLayout: Sendable, Hashable {
     var classes: [String]
     if let list = metadata["detector.classes"] {
       classes = list.split(separator: ",").map { String($0).trimmingSpaces }
-    } else if format == .yolov8, let names = metadata["names"], let parsed = Self.parseUltralyticsNames(names) {
+    } else if format == .yolov8, let names = metadata["names"], let parsed = Self.parseUltralyticsNames(names)
+    {
       classes = parsed
     } else {
       let count = format == .yolov8 ? Self.yoloClassCount(outputShapes[0]) : channels - 4
@@ -104,14 +105,16 @@ public struct DetectorLayout: Sendable, Hashable {
     case .hiyariFCOS:
       guard !strides.isEmpty, strides.count <= Self.maximumLevels, outputShapes.count == strides.count else {
         throw PerceptionError(
-          "hiyari-fcos: \(outputShapes.count) outputs for \(strides.count) strides (at most \(Self.maximumLevels))")
+          "hiyari-fcos: \(outputShapes.count) outputs for \(strides.count) strides (at most \(Self.maximumLevels))"
+        )
       }
       for (shape, stride) in zip(outputShapes, strides) {
         let rows = (inputHeight + stride - 1) / stride
         let columns = (inputWidth + stride - 1) / stride
         guard shape == [1, c + 4, rows, columns] else {
           throw PerceptionError(
-            "hiyari-fcos: output of stride \(stride) has shape \(shape); expected \([1, c + 4, rows, columns])")
+            "hiyari-fcos: output of stride \(stride) has shape \(shape); expected \([1, c + 4, rows, columns])"
+          )
         }
       }
     case .yolov8:

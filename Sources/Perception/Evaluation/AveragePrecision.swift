@@ -60,7 +60,8 @@ public enum AveragePrecision {
     detections: [ScoredBox], groundTruth: [LabeledBox], classCount: Int, iouThreshold: Double = 0.5
   ) -> (perClass: [Double?], mean: Double?) {
     let perClass = (0..<max(0, classCount)).map {
-      averagePrecision(detections: detections, groundTruth: groundTruth, classIndex: $0, iouThreshold: iouThreshold)
+      averagePrecision(
+        detections: detections, groundTruth: groundTruth, classIndex: $0, iouThreshold: iouThreshold)
     }
     let present = perClass.compactMap { $0 }
     return (perClass, present.isEmpty ? nil : present.reduce(0, +) / Double(present.count))

@@ -39,7 +39,10 @@ public struct EventMetrics: Sendable, Hashable {
         && event.end >= interval.start - slackSeconds
     }
     for interval in intervals {
-      guard let match = ordered.first(where: { !used[$0] && overlaps(events[$0].event, events[$0].clip, interval) })
+      guard
+        let match = ordered.first(where: {
+          !used[$0] && overlaps(events[$0].event, events[$0].clip, interval)
+        })
       else { continue }
       used[match] = true
       leads.append(interval.peak - events[match].event.start)

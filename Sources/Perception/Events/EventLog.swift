@@ -1,3 +1,4 @@
+import Engine
 import FoundationEssentials
 
 #if canImport(Glibc)
@@ -64,33 +65,24 @@ public final class EventLog {
 
   /// Reads every complete event line of the log at `path`.
   public static func read(path: String) throws(PerceptionError) -> Contents {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw failure(path, "cannot open") }
-    defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw failure(path, "cannot stat") }
-    let size = Int(status.st_size)
-    guard size <= maximumReadBytes else {
-      throw PerceptionError("\(path): \(size) bytes; event logs are read up to \(maximumReadBytes)")
+    let file: MappedFile
+    do {
+      file = try MappedFile(path: path, maximumBytes: maximumReadBytes)
+    } catch {
+      throw PerceptionError("event log \(error.description)")
     }
-    var bytes = [UInt8](repeating: 0, count: size)
-    var filled = 0
-    while filled < size {
-      let count = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, size - filled) }
-      if count < 0 && errno == EINTR { continue }
-      guard count > 0 else { break }
-      filled += count
-    }
+    let bytes = UnsafeRawBufferPointer(file.bytes)
     var contents = Contents(events: [], damagedLines: [])
     let decoder = JSONDecoder()
     var lineStart = 0
     var lineNumber = 0
-    for index in 0..<filled where bytes[index] == UInt8(ascii: "\n") {
+    for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
       lineNumber += 1
       defer { lineStart = index + 1 }
       guard index > lineStart else { continue }
       do {
-        contents.events.append(try decoder.decode(NearMissEvent.self, from: Data(bytes[lineStart..<index])))
+        let line = Data(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<index]))
+        contents.events.append(try decoder.decode(NearMissEvent.self, from: line))
       } catch {
         contents.damagedLines.append(lineNumber)
       }
@@ -114,7 +106,9 @@ public final class EventLog {
     var keep = 0
     search: while end > 0 {
       let start = max(0, end - chunk.count)
-      let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, end - start, off_t(start)) }
+      let count = chunk.withUnsafeMutableBytes {
+        pread(descriptor, $0.baseAddress!, end - start, off_t(start))
+      }
       guard count == end - start else { throw failure(path, "cannot read") }
       for index in stride(from: count - 1, through: 0, by: -1) where chunk[index] == UInt8(ascii: "\n") {
         keep = start + index + 1

@@ -37,7 +37,9 @@ public final class EventRecorder {
   public func finish(_ events: [NearMissEvent]) throws(PerceptionError) -> [NearMissEvent] {
     var written: [NearMissEvent] = []
     for var event in events {
-      if let folder = snapshotFolder, let copy = held.removeValue(forKey: event.trackID), let frame = copy.frame {
+      if let folder = snapshotFolder, let copy = held.removeValue(forKey: event.trackID),
+        let frame = copy.frame
+      {
         let path = "\(folder)/event-\(event.id).png"
         do {
           try writer.write(frame, to: path)

@@ -1,48 +1,18 @@
 import Capture
 
 /// A copy of a frame held past its source's next call (the peak frame of an open event), with
-/// a box drawn on it for the snapshot. Storage grows to the largest frame and is then reused.
+/// a box drawn on it for the snapshot.
 final class PeakFrame {
-  private var storage: UnsafeMutableRawPointer?
-  private var capacity = 0
+  private let storage = FrameCopy()
   private(set) var frame: Frame?
 
-  deinit { storage?.deallocate() }
-
-  /// Copies `source`'s visible pixels; fails for compressed frames (nothing to draw on).
+  /// Copies `source`'s pixels; fails for compressed frames (nothing to draw on).
   func copy(from source: Frame) throws(PerceptionError) {
     guard !source.format.isCompressed else {
       throw PerceptionError("cannot snapshot a compressed \(source.format) frame; decode it first")
     }
-    var layout: [(rowBytes: Int, stride: Int, rows: Int)] = []
-    var total = 0
-    for index in 0..<source.planeCount {
-      let rowBytes = Self.visibleBytesPerRow(source, plane: index)
-      let stride = (rowBytes + 63) & ~63
-      let rows = source.plane(index).rows
-      layout.append((rowBytes, stride, rows))
-      total += stride * rows
-    }
-    if total > capacity {
-      storage?.deallocate()
-      storage = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 64)
-      capacity = total
-    }
-    guard let storage else { return }
-    var offset = 0
-    var planes: [FramePlane] = []
-    for (index, plane) in layout.enumerated() {
-      let target = storage + offset
-      let source = source.plane(index)
-      for y in 0..<plane.rows {
-        (target + y * plane.stride).copyMemory(from: source.row(y), byteCount: plane.rowBytes)
-      }
-      planes.append(FramePlane(base: target, bytesPerRow: plane.stride, rows: plane.rows))
-      offset += plane.stride * plane.rows
-    }
-    frame = Frame(
-      format: source.format, width: source.width, height: source.height, planes: planes,
-      timestampNanoseconds: source.timestampNanoseconds, sequence: source.sequence)
+    storage.copy(from: source)
+    frame = storage.frame
   }
 
   /// Draws the outline of `box` (frame pixels), `thickness` pixels wide: white in luma for YUV
@@ -59,8 +29,10 @@ final class PeakFrame {
     func paint(_ x: Int, _ y: Int) {
       let row = base + y * plane.bytesPerRow
       switch frame.format {
-      case .rgb24: (row + 3 * x).storeBytes(of: (255, 0, 0) as (UInt8, UInt8, UInt8), as: (UInt8, UInt8, UInt8).self)
-      case .bgr24: (row + 3 * x).storeBytes(of: (0, 0, 255) as (UInt8, UInt8, UInt8), as: (UInt8, UInt8, UInt8).self)
+      case .rgb24:
+        (row + 3 * x).storeBytes(of: (255, 0, 0) as (UInt8, UInt8, UInt8), as: (UInt8, UInt8, UInt8).self)
+      case .bgr24:
+        (row + 3 * x).storeBytes(of: (0, 0, 255) as (UInt8, UInt8, UInt8), as: (UInt8, UInt8, UInt8).self)
       case .yuyv: (row + 2 * x).storeBytes(of: 255, as: UInt8.self)
       case .uyvy: (row + 2 * x + 1).storeBytes(of: 255, as: UInt8.self)
       default: (row + x).storeBytes(of: 255, as: UInt8.self)
@@ -75,18 +47,6 @@ final class PeakFrame {
         paint(min(x0 + t, x1), y)
         paint(max(x1 - t, x0), y)
       }
-    }
-  }
-
-  /// Bytes of pixels in one row of `plane` (rows may be padded beyond this).
-  static func visibleBytesPerRow(_ frame: Frame, plane: Int) -> Int {
-    let halfWidth = (frame.width + 1) / 2
-    switch frame.format {
-    case .yuyv, .uyvy: return 2 * frame.width
-    case .rgb24, .bgr24: return 3 * frame.width
-    case .gray8, .yuv444p, .mjpeg: return frame.width
-    case .nv12: return plane == 0 ? frame.width : 2 * halfWidth
-    case .yuv420p, .yuv422p: return plane == 0 ? frame.width : halfWidth
     }
   }
 }

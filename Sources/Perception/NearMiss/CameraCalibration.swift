@@ -55,7 +55,8 @@ public struct CameraCalibration: Sendable, Hashable, Codable {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     let width = try container.decode(Int.self, forKey: .width)
     var focal = try container.decodeIfPresent(Double.self, forKey: .focalLengthPixels)
-    if focal == nil, let fov = try container.decodeIfPresent(Double.self, forKey: .horizontalFieldOfViewDegrees),
+    if focal == nil,
+      let fov = try container.decodeIfPresent(Double.self, forKey: .horizontalFieldOfViewDegrees),
       fov > 0, fov < 180
     {
       focal = Double(width) / 2 / tan(fov * .pi / 360)
@@ -63,7 +64,8 @@ public struct CameraCalibration: Sendable, Hashable, Codable {
     guard let focal else {
       throw DecodingError.keyNotFound(
         CodingKeys.focalLengthPixels,
-        .init(codingPath: container.codingPath, debugDescription: "focal_px or horizontal_fov_deg is required"))
+        .init(
+          codingPath: container.codingPath, debugDescription: "focal_px or horizontal_fov_deg is required"))
     }
     try self.init(
       width: width, height: try container.decode(Int.self, forKey: .height), focalLengthPixels: focal,

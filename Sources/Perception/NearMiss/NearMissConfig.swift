@@ -39,6 +39,65 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
 
   public init() {}
 
+  enum CodingKeys: String, CodingKey {
+    case cautionTTC
+    case warningTTC
+    case criticalTTC
+    case confirmFrames
+    case releaseFrames
+    case hysteresisSeconds
+    case refractorySeconds
+    case eventLevel
+    case laneHalfWidth
+    case corridorMargin
+    case minimumCorridorOverlap
+    case windowSeconds
+    case minimumSamples
+    case minimumClosingSpeed
+    case maximumRange
+    case edgeMarginPixels
+    case maximumTracks
+  }
+
+  /// Decodes a config in which every key is optional: a file names only what it changes.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    cautionTTC = try container.decodeIfPresent(type(of: cautionTTC), forKey: .cautionTTC) ?? cautionTTC
+    warningTTC = try container.decodeIfPresent(type(of: warningTTC), forKey: .warningTTC) ?? warningTTC
+    criticalTTC = try container.decodeIfPresent(type(of: criticalTTC), forKey: .criticalTTC) ?? criticalTTC
+    confirmFrames =
+      try container.decodeIfPresent(type(of: confirmFrames), forKey: .confirmFrames) ?? confirmFrames
+    releaseFrames =
+      try container.decodeIfPresent(type(of: releaseFrames), forKey: .releaseFrames) ?? releaseFrames
+    hysteresisSeconds =
+      try container.decodeIfPresent(type(of: hysteresisSeconds), forKey: .hysteresisSeconds)
+      ?? hysteresisSeconds
+    refractorySeconds =
+      try container.decodeIfPresent(type(of: refractorySeconds), forKey: .refractorySeconds)
+      ?? refractorySeconds
+    eventLevel = try container.decodeIfPresent(type(of: eventLevel), forKey: .eventLevel) ?? eventLevel
+    laneHalfWidth =
+      try container.decodeIfPresent(type(of: laneHalfWidth), forKey: .laneHalfWidth) ?? laneHalfWidth
+    corridorMargin =
+      try container.decodeIfPresent(type(of: corridorMargin), forKey: .corridorMargin) ?? corridorMargin
+    minimumCorridorOverlap =
+      try container.decodeIfPresent(type(of: minimumCorridorOverlap), forKey: .minimumCorridorOverlap)
+      ?? minimumCorridorOverlap
+    windowSeconds =
+      try container.decodeIfPresent(type(of: windowSeconds), forKey: .windowSeconds) ?? windowSeconds
+    minimumSamples =
+      try container.decodeIfPresent(type(of: minimumSamples), forKey: .minimumSamples) ?? minimumSamples
+    minimumClosingSpeed =
+      try container.decodeIfPresent(type(of: minimumClosingSpeed), forKey: .minimumClosingSpeed)
+      ?? minimumClosingSpeed
+    maximumRange =
+      try container.decodeIfPresent(type(of: maximumRange), forKey: .maximumRange) ?? maximumRange
+    edgeMarginPixels =
+      try container.decodeIfPresent(type(of: edgeMarginPixels), forKey: .edgeMarginPixels) ?? edgeMarginPixels
+    maximumTracks =
+      try container.decodeIfPresent(type(of: maximumTracks), forKey: .maximumTracks) ?? maximumTracks
+  }
+
   /// The TTC threshold of `level` (infinity for `.none`).
   public func threshold(_ level: RiskLevel) -> Double {
     switch level {

@@ -63,7 +63,8 @@ public struct NearMissScorer: Sendable {
         estimate = measured
         state.lastSeen = time
         let level = state.hysteresis.update(ttc: measured.fused, inPath: measured.inPath, config: config)
-        advanceEvent(&state, trackID: track.id, classIndex: track.classIndex, level: level,
+        advanceEvent(
+          &state, trackID: track.id, classIndex: track.classIndex, level: level,
           estimate: measured, box: detection.box, time: time, update: &update)
       }
       if let event = state.event, let fell = event.fellAt, time - fell >= config.refractorySeconds {
@@ -126,7 +127,9 @@ public struct NearMissScorer: Sendable {
   }
 
   private func finish(_ event: OpenEvent, trackID: Int, end: Double) -> NearMissEvent {
-    let name = classNames.indices.contains(event.classIndex) ? classNames[event.classIndex] : "class\(event.classIndex)"
+    let name =
+      classNames.indices.contains(event.classIndex)
+      ? classNames[event.classIndex] : "class\(event.classIndex)"
     return NearMissEvent(
       id: "\(trackID)-\(Int((event.start * 1000).rounded()))", trackID: trackID, classIndex: event.classIndex,
       className: name, start: event.start, peak: event.peak, end: end, minimumTTC: event.minimumTTC,

@@ -9,4 +9,6 @@ public struct NearMissUpdate: Sendable {
   public var newPeaks: [(trackID: Int, box: BoundingBox)] = []
   /// Events that ended (their refractory period passed, or the track went away).
   public var finishedEvents: [NearMissEvent] = []
+
+  public init() {}
 }

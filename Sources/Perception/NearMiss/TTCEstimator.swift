@@ -25,7 +25,8 @@ struct TTCEstimator: Sendable {
 
   init(config: NearMissConfig, calibration: CameraCalibration) {
     self.config = config
-    self.corridor = EgoCorridor(calibration: calibration, halfWidth: config.laneHalfWidth + config.corridorMargin)
+    self.corridor = EgoCorridor(
+      calibration: calibration, halfWidth: config.laneHalfWidth + config.corridorMargin)
     self.frameHeight = Double(calibration.height)
   }
 
@@ -80,7 +81,8 @@ struct TTCEstimator: Sendable {
     }
     let closing = result.closingSpeed.map { $0 >= config.minimumClosingSpeed } ?? true
     let near = result.range.map { $0 <= config.maximumRange } ?? true
-    result.inPath = closing && near && (result.corridorOverlap >= config.minimumCorridorOverlap || predictedInside)
+    result.inPath =
+      closing && near && (result.corridorOverlap >= config.minimumCorridorOverlap || predictedInside)
     return result
   }
 

@@ -15,4 +15,18 @@ public struct TrackedObject: Sendable, Hashable {
   public var hits: Int
   /// Frames since it was last matched (0 when matched now).
   public var framesSinceSeen: Int
+
+  public init(
+    id: Int, state: TrackState, classIndex: Int, box: BoundingBox, detection: Detection?, age: Int, hits: Int,
+    framesSinceSeen: Int
+  ) {
+    self.id = id
+    self.state = state
+    self.classIndex = classIndex
+    self.box = box
+    self.detection = detection
+    self.age = age
+    self.hits = hits
+    self.framesSinceSeen = framesSinceSeen
+  }
 }

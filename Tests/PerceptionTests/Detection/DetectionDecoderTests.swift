@@ -2,11 +2,11 @@ import Capture
 import Engine
 import Testing
 
+@testable import Perception
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import Perception
 
 /// Decoding of hand-built output tensors: every box position is computed here by hand from the
 /// format's definition, so a wrong stride, channel or axis shows as a wrong number.
@@ -26,7 +26,8 @@ import Testing
     .geometry(frameWidth: 320, frameHeight: 192)
 
   static let fcosLayout = DetectorLayout(
-    format: .hiyariFCOS, classes: DetectorLayout.hiyariClasses, strides: [8, 16], inputWidth: 320, inputHeight: 192)
+    format: .hiyariFCOS, classes: DetectorLayout.hiyariClasses, strides: [8, 16], inputWidth: 320,
+    inputHeight: 192)
 
   /// Stride 8: 24x40 cells; stride 16: 12x20 cells; C = 4 classes, so 8 channels each.
   static func fcosOutputs() throws -> [Tensor] {
@@ -78,7 +79,8 @@ import Testing
   @Test func boxesReachingIntoTheBarsAreClippedToTheFrame() throws {
     let geometry = try PreprocessSpec(width: 320, height: 192).geometry(frameWidth: 1280, frameHeight: 720)
     // A model box from y = 2 (inside the top bar) to y = 190 (inside the bottom bar).
-    let box = DetectionDecoder.frameBox(BoundingBox(minX: -4, minY: 2, maxX: 330, maxY: 190), geometry: geometry)
+    let box = DetectionDecoder.frameBox(
+      BoundingBox(minX: -4, minY: 2, maxX: 330, maxY: 190), geometry: geometry)
     #expect(box == BoundingBox(minX: 0, minY: 0, maxX: 1280, maxY: 720))
   }
 
@@ -96,18 +98,30 @@ import Testing
     let output = try Self.tensor([1, 6, 3], fill: 0, (0..<18).map { ($0, values[$0 / 3][$0 % 3]) })
     let detections = try DetectionDecoder(layout: layout).decode([output], geometry: Self.identity)
     #expect(detections.count == 2)  // the third anchor is under the 0.1 threshold
-    #expect(detections[0] == Detection(box: BoundingBox(minX: 90, minY: 45, maxX: 110, maxY: 55), score: Double(Float(0.9)), classIndex: 0))
-    #expect(detections[1] == Detection(box: BoundingBox(minX: 180, minY: 85, maxX: 220, maxY: 115), score: Double(Float(0.7)), classIndex: 1))
+    #expect(
+      detections[0]
+        == Detection(
+          box: BoundingBox(minX: 90, minY: 45, maxX: 110, maxY: 55), score: Double(Float(0.9)), classIndex: 0)
+    )
+    #expect(
+      detections[1]
+        == Detection(
+          box: BoundingBox(minX: 180, minY: 85, maxX: 220, maxY: 115), score: Double(Float(0.7)),
+          classIndex: 1))
   }
 
   @Test func transposedYOLOOutputDecodesTheSame() throws {
     let layout = DetectorLayout(format: .yolov8, classes: ["a", "b"], inputWidth: 320, inputHeight: 192)
-    let rows: [[Float]] = [[100, 50, 20, 10, 0.9, 0.1], [200, 100, 40, 30, 0.2, 0.7], [50, 20, 10, 10, 0, 0]]
+    let rows: [[Float]] = [
+      [100, 50, 20, 10, 0.9, 0.1], [200, 100, 40, 30, 0.2, 0.7], [50, 20, 10, 10, 0, 0],
+    ]
     let output = try Self.tensor([1, 3, 6], fill: 0, (0..<18).map { ($0, rows[$0 / 6][$0 % 6]) })
     let detections = try DetectionDecoder(layout: layout).decode([output], geometry: Self.identity)
-    #expect(detections.map(\.box) == [
-      BoundingBox(minX: 90, minY: 45, maxX: 110, maxY: 55), BoundingBox(minX: 180, minY: 85, maxX: 220, maxY: 115),
-    ])
+    #expect(
+      detections.map(\.box) == [
+        BoundingBox(minX: 90, minY: 45, maxX: 110, maxY: 55),
+        BoundingBox(minX: 180, minY: 85, maxX: 220, maxY: 115),
+      ])
   }
 
   @Test func topKBoundsTheCandidates() throws {
@@ -121,7 +135,8 @@ import Testing
     let output = try Self.tensor([1, 5, 50], fill: 0, set)
     var options = DecoderOptions()
     options.maximumCandidates = 7
-    let detections = try DetectionDecoder(layout: layout, options: options).decode([output], geometry: Self.identity)
+    let detections = try DetectionDecoder(layout: layout, options: options).decode(
+      [output], geometry: Self.identity)
     #expect(detections.count == 7)
     #expect(detections.first?.box.centerX == Double(49 * 6 + 3))
     #expect(detections.last?.box.centerX == Double(43 * 6 + 3))

@@ -6,7 +6,8 @@ import Testing
   @Test func hiyariMetadataIsRead() throws {
     let layout = try DetectorLayout(
       metadata: [
-        "detector.format": "hiyari-fcos", "detector.classes": "vehicle-large, vehicle-small,two-wheeler,pedestrian",
+        "detector.format": "hiyari-fcos",
+        "detector.classes": "vehicle-large, vehicle-small,two-wheeler,pedestrian",
         "detector.strides": "8,16", "detector.input": "320x192",
       ],
       outputShapes: [[1, 8, 24, 40], [1, 8, 12, 20]])
@@ -26,7 +27,8 @@ import Testing
   }
 
   @Test func yoloClassesAreNumberedWithoutNames() throws {
-    let layout = try DetectorLayout(metadata: [:], outputShapes: [[1, 84, 8400]], inputWidth: 640, inputHeight: 640)
+    let layout = try DetectorLayout(
+      metadata: [:], outputShapes: [[1, 84, 8400]], inputWidth: 640, inputHeight: 640)
     #expect(layout.classes.count == 80)
     #expect(layout.classes[79] == "class79")
   }
@@ -41,17 +43,20 @@ import Testing
 
   @Test func badMetadataIsRejected() {
     #expect(throws: PerceptionError.self) {
-      try DetectorLayout(metadata: ["detector.format": "ssd"], outputShapes: [[1, 7, 10]], inputWidth: 1, inputHeight: 1)
+      try DetectorLayout(
+        metadata: ["detector.format": "ssd"], outputShapes: [[1, 7, 10]], inputWidth: 1, inputHeight: 1)
     }
     #expect(throws: PerceptionError.self) {
-      try DetectorLayout(metadata: [:], outputShapes: [[1, 8, 24, 40], [1, 8, 12, 20]], inputWidth: 320, inputHeight: 192)
+      try DetectorLayout(
+        metadata: [:], outputShapes: [[1, 8, 24, 40], [1, 8, 12, 20]], inputWidth: 320, inputHeight: 192)
     }
     #expect(throws: PerceptionError.self) {
       try DetectorLayout(metadata: ["detector.input": "320by192"], outputShapes: [[1, 7, 10]])
     }
     // Two classes named, but the output carries three.
     #expect(throws: PerceptionError.self) {
-      try DetectorLayout(metadata: ["detector.classes": "a,b"], outputShapes: [[1, 7, 10]], inputWidth: 64, inputHeight: 64)
+      try DetectorLayout(
+        metadata: ["detector.classes": "a,b"], outputShapes: [[1, 7, 10]], inputWidth: 64, inputHeight: 64)
     }
     #expect(DetectorLayout.parseUltralyticsNames("{0: 'a', 2: 'c'}") == nil)
   }

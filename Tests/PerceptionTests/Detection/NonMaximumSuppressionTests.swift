@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct NonMaximumSuppressionTests {
   static func detection(_ x: Double, _ score: Double, _ classIndex: Int = 0) -> Detection {
-    Detection(box: BoundingBox(minX: x, minY: 0, maxX: x + 10, maxY: 10), score: score, classIndex: classIndex)
+    Detection(
+      box: BoundingBox(minX: x, minY: 0, maxX: x + 10, maxY: 10), score: score, classIndex: classIndex)
   }
 
   @Test func overlappingBoxOfTheSameClassIsSuppressed() {
@@ -30,7 +31,8 @@ import Testing
   @Test func aSuppressedBoxDoesNotSuppressOthers() {
     // B overlaps A and C; A suppresses B, so C (which only B overlapped) survives.
     let kept = NonMaximumSuppression.apply(
-      [Self.detection(0, 0.9), Self.detection(3, 0.8), Self.detection(6, 0.7)], iouThreshold: 0.4, maximumKept: 10)
+      [Self.detection(0, 0.9), Self.detection(3, 0.8), Self.detection(6, 0.7)], iouThreshold: 0.4,
+      maximumKept: 10)
     #expect(kept.map(\.box.minX) == [0, 6])
   }
 

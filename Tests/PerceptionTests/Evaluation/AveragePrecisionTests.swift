@@ -15,7 +15,8 @@ import Testing
   @Test func perfectDetectionsScoreOne() throws {
     let truth = [Self.truth(0, 0), Self.truth(0, 50), Self.truth(1, 20)]
     let detections = [Self.detection(0, 0, 0.9), Self.detection(0, 50, 0.8), Self.detection(1, 20, 0.7)]
-    let ap = try #require(AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try #require(
+      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
     #expect(abs(ap - 1) < 1e-12)
   }
 
@@ -24,7 +25,8 @@ import Testing
     // up to recall 1/2 and 2/3 after: AP = 1/2 · 1 + 1/2 · 2/3 = 5/6.
     let truth = [Self.truth(0, 0), Self.truth(1, 0)]
     let detections = [Self.detection(0, 0, 0.9), Self.detection(0, 100, 0.8), Self.detection(1, 0, 0.7)]
-    let ap = try #require(AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try #require(
+      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
     #expect(abs(ap - 5.0 / 6) < 1e-12)
   }
 
@@ -33,7 +35,8 @@ import Testing
     // at both recall steps: AP = 2/3.
     let truth = [Self.truth(0, 0), Self.truth(0, 50)]
     let detections = [Self.detection(0, 200, 0.9), Self.detection(0, 0, 0.8), Self.detection(0, 50, 0.7)]
-    let ap = try #require(AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try #require(
+      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
     #expect(abs(ap - 2.0 / 3) < 1e-12)
   }
 
@@ -42,15 +45,19 @@ import Testing
     // box shifted by 4 of 10 (IoU 6/14 = 0.43 < 0.5): FP. AP = 1/2 · 1 = 0.5.
     let truth = [Self.truth(0, 0), Self.truth(0, 50)]
     let detections = [Self.detection(0, 0, 0.9), Self.detection(0, 1, 0.8), Self.detection(0, 54, 0.7)]
-    let ap = try #require(AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try #require(
+      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
     #expect(abs(ap - 0.5) < 1e-12)
   }
 
   @Test func classesAndImagesAreKeptApart() throws {
     // Right box, wrong class or wrong image: no match.
     let truth = [Self.truth(0, 0, 0), Self.truth(1, 0, 1)]
-    let detections = [Self.detection(1, 0, 0.9, 0), Self.detection(0, 0, 0.8, 1), Self.detection(0, 0, 0.7, 0)]
-    let result = AveragePrecision.meanAveragePrecision(detections: detections, groundTruth: truth, classCount: 3)
+    let detections = [
+      Self.detection(1, 0, 0.9, 0), Self.detection(0, 0, 0.8, 1), Self.detection(0, 0, 0.7, 0),
+    ]
+    let result = AveragePrecision.meanAveragePrecision(
+      detections: detections, groundTruth: truth, classCount: 3)
     // Class 0: FP then TP → 1/2; class 1: only an FP → 0; class 2 has no truth.
     #expect(result.perClass.count == 3)
     #expect(abs((result.perClass[0] ?? -1) - 0.5) < 1e-12)

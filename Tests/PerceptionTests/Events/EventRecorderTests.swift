@@ -56,7 +56,8 @@ import Testing
   @Test func compressedFramesCannotBeSnapshotted() throws {
     let bytes = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 64)
     defer { bytes.deallocate() }
-    let frame = Frame(format: .mjpeg, width: 4, height: 4, planes: [FramePlane(base: bytes, bytesPerRow: 16, rows: 1)])
+    let frame = Frame(
+      format: .mjpeg, width: 4, height: 4, planes: [FramePlane(base: bytes, bytesPerRow: 16, rows: 1)])
     #expect(throws: PerceptionError.self) { try PeakFrame().copy(from: frame) }
   }
 }

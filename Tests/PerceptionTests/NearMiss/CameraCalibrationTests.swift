@@ -1,11 +1,11 @@
 import FoundationEssentials
 import Testing
 
+@testable import Perception
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-@testable import Perception
 
 @Suite struct CameraCalibrationTests {
   @Test func groundPointInvertsProjection() throws {
@@ -65,6 +65,8 @@ import Testing
       try CameraCalibration(width: 1280, height: 720, focalLengthPixels: 1000, mountHeightMeters: -1)
     }
     let json = #"{"width": 1280, "height": 720, "focal_px": 1000, "mount_height_m": 1000}"#
-    #expect(throws: (any Error).self) { try JSONDecoder().decode(CameraCalibration.self, from: Data(json.utf8)) }
+    #expect(throws: (any Error).self) {
+      try JSONDecoder().decode(CameraCalibration.self, from: Data(json.utf8))
+    }
   }
 }

@@ -94,6 +94,8 @@ import Testing
   @Test func inconsistentConfigIsRejected() {
     var config = NearMissConfig()
     config.warningTTC = 5
-    #expect(throws: PerceptionError.self) { try NearMissScorer(calibration: ApproachScene.camera(), config: config) }
+    #expect(throws: PerceptionError.self) {
+      try NearMissScorer(calibration: ApproachScene.camera(), config: config)
+    }
   }
 }

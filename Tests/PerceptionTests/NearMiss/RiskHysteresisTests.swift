@@ -32,7 +32,8 @@ import Testing
     // Raised by three frames at 2.4 s, then noise between 2.4 and 2.95 s (inside the 0.5 s
     // hysteresis band) keeps it; five frames above 3.0 s lower it to caution.
     let noise = [2.6, 2.9, 2.4, 2.95, 2.7, 2.8, 2.5, 2.9, 2.6, 2.95]
-    let sequence = [2.4, 2.4, 2.4] + Array(repeating: noise, count: 4).flatMap { $0 } + [3.2, 3.2, 3.2, 3.2, 3.2, 3.2]
+    let sequence =
+      [2.4, 2.4, 2.4] + Array(repeating: noise, count: 4).flatMap { $0 } + [3.2, 3.2, 3.2, 3.2, 3.2, 3.2]
     let levels = levels(sequence)
     #expect(levels[2] == .warning)
     #expect(levels[2..<(sequence.count - 2)].allSatisfy { $0 == .warning })

@@ -36,7 +36,8 @@ import Testing
   /// proportional to 1/Z; the documented tolerance is 2% of the TTC for the scale estimator.
   /// The ground estimator stays exact.
   @Test func pitchedCameraStaysWithinTolerance() throws {
-    let scene = ApproachScene(calibration: ApproachScene.camera(pitchDegrees: 3), startRange: 40, segments: [(3, 10)])
+    let scene = ApproachScene(
+      calibration: ApproachScene.camera(pitchDegrees: 3), startRange: 40, segments: [(3, 10)])
     for (truth, estimate) in Self.run(scene) {
       #expect(abs(try #require(estimate.fromScale) - truth) < 0.02 * truth)
       #expect(abs(try #require(estimate.fromGround) - truth) < 1e-6 * truth)
@@ -83,7 +84,8 @@ import Testing
     var last = TTCEstimate()
     for frame in 0..<20 {
       let time = Double(frame) / 30
-      var scene = ApproachScene(calibration: camera, width: 0.5, height: 1.7, startRange: 24, segments: [(3, 8)])
+      var scene = ApproachScene(
+        calibration: camera, width: 0.5, height: 1.7, startRange: 24, segments: [(3, 8)])
       scene.lateral = -3.5 + 1.5 * time
       last = estimator.add(scene.box(at: time), at: time)
     }

@@ -72,7 +72,8 @@ struct ApproachScene {
   func track(at time: Double, id: Int = 1, rounded: Bool = false) -> TrackedObject {
     let box = box(at: time, rounded: rounded)
     return TrackedObject(
-      id: id, state: .tracked, classIndex: 1, box: box, detection: Detection(box: box, score: 0.9, classIndex: 1),
+      id: id, state: .tracked, classIndex: 1, box: box,
+      detection: Detection(box: box, score: 0.9, classIndex: 1),
       age: 1, hits: 1, framesSinceSeen: 0)
   }
 

@@ -15,7 +15,9 @@ final class TemporaryFolder {
   deinit {
     guard let folder = opendir(path) else { return }
     while let entry = readdir(folder) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+      }
       if name != "." && name != ".." { unlink("\(path)/\(name)") }
     }
     closedir(folder)
@@ -40,7 +42,9 @@ final class TemporaryFolder {
   func append(_ bytes: [UInt8], to name: String) throws {
     guard let file = fopen("\(path)/\(name)", "ab") else { throw PerceptionTestError("cannot open \(name)") }
     defer { fclose(file) }
-    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw PerceptionTestError("write failed") }
+    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else {
+      throw PerceptionTestError("write failed")
+    }
   }
 }
 

@@ -5,10 +5,13 @@ import Testing
 /// The tracker on synthetic box sequences whose true identities are known.
 @Suite struct ByteTrackerTests {
   /// A box of `width` x `height` centred at (x, y).
-  static func detection(_ x: Double, _ y: Double, score: Double = 0.9, width: Double = 60, height: Double = 40)
+  static func detection(
+    _ x: Double, _ y: Double, score: Double = 0.9, width: Double = 60, height: Double = 40
+  )
     -> Detection
   {
-    Detection(box: BoundingBox(centerX: x, centerY: y, width: width, height: height), score: score, classIndex: 1)
+    Detection(
+      box: BoundingBox(centerX: x, centerY: y, width: width, height: height), score: score, classIndex: 1)
   }
 
   /// The id of the track whose current detection is `detection`.
@@ -22,7 +25,8 @@ import Testing
     for frame in 0..<60 {
       let t = Double(frame)
       let objects = [
-        Self.detection(100 + 3 * t, 100), Self.detection(400 - 2 * t, 300 + t), Self.detection(700, 200 + 1.5 * t),
+        Self.detection(100 + 3 * t, 100), Self.detection(400 - 2 * t, 300 + t),
+        Self.detection(700, 200 + 1.5 * t),
       ]
       let tracks = tracker.update(objects)
       ids.append(objects.map { Self.id(of: $0, in: tracks) })
