@@ -21,4 +21,14 @@ public struct NearMissInterval: Sendable, Hashable, Codable {
     case clip, track, start, peak, end
     case minimumTTC = "min_ttc_s"
   }
+
+  /// Decodes an interval; `clip` may be absent (labels of a single clip), and is then "".
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    try self.init(
+      clip: container.decodeIfPresent(String.self, forKey: .clip) ?? "",
+      track: container.decode(Int.self, forKey: .track), start: container.decode(Double.self, forKey: .start),
+      peak: container.decode(Double.self, forKey: .peak), end: container.decode(Double.self, forKey: .end),
+      minimumTTC: container.decode(Double.self, forKey: .minimumTTC))
+  }
 }

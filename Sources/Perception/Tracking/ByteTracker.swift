@@ -36,10 +36,10 @@ public struct ByteTracker: Sendable {
     for index in second.unmatchedTracks { tracks[index].state = .lost }
 
     // Tentative tracks against the high-score detections left over; unmatched ones die.
-    let tentative = tracks.indices.filter { tracks[$0].state == .tentative && tracks[$0].hits == 1 }
+    let tentative = tracks.indices.filter { tracks[$0].state == .tentative }
     let third = associate(tentative, remainingHigh, minimumIoU: config.tentativeIoU)
     remainingHigh = third.unmatchedDetections.map { remainingHigh[$0] }
-    var dead = Set(third.unmatchedTracks.filter { tracks[$0].age > 1 })
+    var dead = Set(third.unmatchedTracks)
 
     // Lost tracks past the buffer are removed.
     for index in tracks.indices where tracks[index].state == .lost {

@@ -31,7 +31,6 @@ struct Track: Sendable {
   mutating func match(_ detection: Detection) {
     filter.update(with: detection.box)
     classVotes[detection.classIndex, default: 0] += detection.score
-    // Votes are kept to the few classes a detector confuses; bounded by the class count anyway.
     lastDetection = detection
     hits += 1
     framesSinceSeen = 0
