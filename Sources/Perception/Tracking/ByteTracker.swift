@@ -17,10 +17,16 @@ public struct ByteTracker: Sendable {
   /// Tracks kept now (tracked, tentative and lost).
   public var trackCount: Int { tracks.count }
 
-  /// Advances one frame with its detections (in frame pixels); returns the confirmed tracks
-  /// matched in this frame and the lost ones still kept, ordered by id.
-  public mutating func update(_ detections: [Detection]) -> [TrackedObject] {
-    for index in tracks.indices { tracks[index].predict() }
+  /// Advances to the next processed frame with its detections (in frame pixels); returns the
+  /// confirmed tracks matched in this frame and the lost ones still kept, ordered by id.
+  /// `frames` is how many frame intervals passed since the last call (more than 1 when a live
+  /// source dropped frames), so motion is predicted over the real gap.
+  public mutating func update(_ detections: [Detection], frames: Int = 1) -> [TrackedObject] {
+    // Past the lost buffer every track is gone anyway; the bound keeps a bogus gap cheap.
+    let steps = min(max(frames, 1), config.lostFrameLimit + 2)
+    for index in tracks.indices {
+      for _ in 0..<steps { tracks[index].predict() }
+    }
     let valid = detections.filter { $0.box.isFinite && $0.box.area > 0 && $0.score.isFinite }
     let high = valid.filter { $0.score >= config.highScoreThreshold }
     let low = valid.filter { $0.score < config.highScoreThreshold }

@@ -78,6 +78,22 @@ import Testing
     #expect(after == before)
   }
 
+  @Test func droppedFramesArePredictedOver() {
+    // A fast object (12 px per frame, box 60 wide) seen every frame, then only every 6th frame
+    // (as a live source dropping frames would deliver): with the gap passed as `frames`, the
+    // prediction lands on it; IoU with the last box alone would be 0 after a 72-pixel jump.
+    var tracker = ByteTracker()
+    var ids: Set<Int?> = []
+    var previous = -1
+    for frame in Array(0..<10) + Array(stride(from: 10, to: 60, by: 6)) {
+      let object = Self.detection(100 + 12 * Double(frame), 200)
+      let tracks = tracker.update([object], frames: frame - previous)
+      if frame >= 1 { ids.insert(Self.id(of: object, in: tracks)) }
+      previous = frame
+    }
+    #expect(ids.count == 1 && ids.first! != nil)
+  }
+
   @Test func lowScoreDetectionsKeepATrackAlive() {
     var tracker = ByteTracker()
     var ids: Set<Int?> = []
