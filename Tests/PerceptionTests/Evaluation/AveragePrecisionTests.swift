@@ -12,11 +12,15 @@ import Testing
     ScoredBox(image: image, detection: Detection(box: box(x), score: score, classIndex: classIndex))
   }
 
+  /// AP of class 0, required to exist.
+  static func averagePrecision(_ detections: [ScoredBox], _ truth: [LabeledBox]) throws -> Double {
+    try #require(AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+  }
+
   @Test func perfectDetectionsScoreOne() throws {
     let truth = [Self.truth(0, 0), Self.truth(0, 50), Self.truth(1, 20)]
     let detections = [Self.detection(0, 0, 0.9), Self.detection(0, 50, 0.8), Self.detection(1, 20, 0.7)]
-    let ap = try #require(
-      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try Self.averagePrecision(detections, truth)
     #expect(abs(ap - 1) < 1e-12)
   }
 
@@ -25,8 +29,7 @@ import Testing
     // up to recall 1/2 and 2/3 after: AP = 1/2 · 1 + 1/2 · 2/3 = 5/6.
     let truth = [Self.truth(0, 0), Self.truth(1, 0)]
     let detections = [Self.detection(0, 0, 0.9), Self.detection(0, 100, 0.8), Self.detection(1, 0, 0.7)]
-    let ap = try #require(
-      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try Self.averagePrecision(detections, truth)
     #expect(abs(ap - 5.0 / 6) < 1e-12)
   }
 
@@ -35,8 +38,7 @@ import Testing
     // at both recall steps: AP = 2/3.
     let truth = [Self.truth(0, 0), Self.truth(0, 50)]
     let detections = [Self.detection(0, 200, 0.9), Self.detection(0, 0, 0.8), Self.detection(0, 50, 0.7)]
-    let ap = try #require(
-      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try Self.averagePrecision(detections, truth)
     #expect(abs(ap - 2.0 / 3) < 1e-12)
   }
 
@@ -45,8 +47,7 @@ import Testing
     // box shifted by 4 of 10 (IoU 6/14 = 0.43 < 0.5): FP. AP = 1/2 · 1 = 0.5.
     let truth = [Self.truth(0, 0), Self.truth(0, 50)]
     let detections = [Self.detection(0, 0, 0.9), Self.detection(0, 1, 0.8), Self.detection(0, 54, 0.7)]
-    let ap = try #require(
-      AveragePrecision.averagePrecision(detections: detections, groundTruth: truth, classIndex: 0))
+    let ap = try Self.averagePrecision(detections, truth)
     #expect(abs(ap - 0.5) < 1e-12)
   }
 
