@@ -67,6 +67,15 @@ import Testing
     #expect(contents.damagedLines == [2])
   }
 
+  @Test func infiniteTTCIsWrittenAndReadBack() throws {
+    let folder = try TemporaryFolder()
+    let log = try EventLog(path: "\(folder.path)/events.jsonl")
+    var event = Self.event(1)
+    event.minimumTTC = .infinity
+    try log.append(event)
+    #expect(try EventLog.read(path: log.path).events == [event])
+  }
+
   @Test func missingLogIsAnError() {
     #expect(throws: PerceptionError.self) { try EventLog.read(path: "/nonexistent/events.jsonl") }
     #expect(throws: PerceptionError.self) { try EventLog(path: "/nonexistent/events.jsonl") }

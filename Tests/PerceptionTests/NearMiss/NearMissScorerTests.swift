@@ -126,6 +126,27 @@ import Testing
     #expect(scene.ttc(at: time) >= 2.0 && scene.ttc(at: time) <= 3.0)
   }
 
+  @Test func trafficBesideTheCorridorRaisesNoEvent() throws {
+    // Passing a car parked 3.0 m to the right at 15 m/s, and meeting an oncoming car 3.5 m to
+    // the left at a closing speed of 25 m/s, boxes jittered and clipped to the frame.
+    for (lateral, speed) in [(3.0, 15.0), (-3.5, 25.0)] {
+      var scene = ApproachScene(
+        calibration: ApproachScene.camera(), startRange: 60, segments: [(54 / speed, speed)])
+      scene.lateral = lateral
+      var scorer = try NearMissScorer(calibration: scene.calibration)
+      var state: UInt64 = 3
+      var alerts = 0
+      for frame in 0..<scene.frameCount {
+        let time = scene.time(ofFrame: frame)
+        var track = scene.track(at: time)
+        track.detection?.box = Self.jittered(track.box, amplitude: 1.5, state: &state).clipped(
+          width: 1280, height: 720)
+        alerts += scorer.update([track], at: time).alerts.count
+      }
+      #expect(alerts == 0 && scorer.finishAll().isEmpty, "lateral \(lateral) m")
+    }
+  }
+
   @Test func aTrackThatDisappearsFinishesItsEvent() throws {
     let scene = ApproachScene(calibration: ApproachScene.camera(), startRange: 30, segments: [(2, 10)])
     var scorer = try NearMissScorer(calibration: scene.calibration)
