@@ -193,20 +193,7 @@ public final class H264Encoder {
     // libx264 may still hold a reference to the previous picture's buffer.
     let writable = av_frame_make_writable(picture)
     guard writable >= 0 else { throw failure("cannot get a picture buffer", writable) }
-    var sourceData: [UnsafePointer<UInt8>?] = [nil, nil, nil, nil]
-    var sourceStrides: [Int32] = [0, 0, 0, 0]
-    for index in 0..<frame.planeCount {
-      sourceData[index] = frame.plane(index).base.assumingMemoryBound(to: UInt8.self)
-      sourceStrides[index] = Int32(frame.plane(index).bytesPerRow)
-    }
-    let rows = withUnsafeMutablePointer(to: &picture.pointee.data) { data in
-      withUnsafeMutablePointer(to: &picture.pointee.linesize) { strides in
-        sws_scale(
-          scaler, sourceData, sourceStrides, 0, Int32(frame.height),
-          UnsafeMutableRawPointer(data).assumingMemoryBound(to: UnsafeMutablePointer<UInt8>?.self),
-          UnsafeMutableRawPointer(strides).assumingMemoryBound(to: Int32.self))
-      }
-    }
+    let rows = frame.scale(with: scaler, into: picture)
     guard rows == Int32(settings.height) else {
       throw CaptureError(source: "H.264 encoder", kind: .systemError, reason: "colour conversion failed")
     }
