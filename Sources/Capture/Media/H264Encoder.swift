@@ -33,9 +33,11 @@ public final class H264Encoder {
         source: name, kind: .unsupportedFormat,
         reason: "libavcodec has no libx264 encoder (install Debian's libavcodec with x264)")
     }
-    guard let context = avcodec_alloc_context3(codec), let picture = av_frame_alloc(),
-      let packet = av_packet_alloc()
-    else {
+    let (allocatedContext, allocatedPicture, allocatedPacket) = (
+      avcodec_alloc_context3(codec), av_frame_alloc(), av_packet_alloc()
+    )
+    guard let context = allocatedContext, let picture = allocatedPicture, let packet = allocatedPacket else {
+      H264Encoder.release(allocatedContext, allocatedPicture, allocatedPacket)
       throw CaptureError(source: name, kind: .systemError, reason: "out of memory")
     }
     self.context = context
@@ -74,12 +76,7 @@ public final class H264Encoder {
     picture.pointee.format = AV_PIX_FMT_YUV420P.rawValue
     if status >= 0 { status = av_frame_get_buffer(picture, 64) }
     guard status >= 0, let parameters = VideoStreamParameters(encoder: context) else {
-      var unusedContext: UnsafeMutablePointer<AVCodecContext>? = context
-      avcodec_free_context(&unusedContext)
-      var unusedFrame: UnsafeMutablePointer<AVFrame>? = picture
-      av_frame_free(&unusedFrame)
-      var unusedPacket: UnsafeMutablePointer<AVPacket>? = packet
-      av_packet_free(&unusedPacket)
+      H264Encoder.release(context, picture, packet)
       throw CaptureError(
         source: name, kind: .systemError,
         reason: "cannot open libx264: \(status < 0 ? libavErrorText(status) : "out of memory")")
@@ -89,11 +86,18 @@ public final class H264Encoder {
 
   deinit {
     sws_freeContext(scaler)
-    var context: UnsafeMutablePointer<AVCodecContext>? = context
+    H264Encoder.release(context, picture, packet)
+  }
+
+  private static func release(
+    _ context: UnsafeMutablePointer<AVCodecContext>?, _ picture: UnsafeMutablePointer<AVFrame>?,
+    _ packet: UnsafeMutablePointer<AVPacket>?
+  ) {
+    var context = context
     avcodec_free_context(&context)
-    var frame: UnsafeMutablePointer<AVFrame>? = picture
-    av_frame_free(&frame)
-    var packet: UnsafeMutablePointer<AVPacket>? = packet
+    var picture = picture
+    av_frame_free(&picture)
+    var packet = packet
     av_packet_free(&packet)
   }
 
