@@ -26,6 +26,9 @@ public final class ClipRecorder {
   private let parameters: VideoStreamParameters
   private let encoder: H264Encoder?
   private var clip: OpenClip?
+  /// Clips that closed while an event was being marked (its whole span was already in the ring),
+  /// handed out by the next `append` or `finish`.
+  private var closedWhileMarking: [FinishedClip] = []
 
   private struct OpenClip {
     var writer: MP4Writer
@@ -87,8 +90,10 @@ public final class ClipRecorder {
     store.activeClip = path
     lastReclaim = try store.reclaim()
     for packet in ring.packets(startingAtOrBefore: start - configuration.preRollNanoseconds) {
-      try write(packet)
-      if clip == nil { break }
+      if let closed = try write(packet) {
+        closedWhileMarking.append(closed)
+        break
+      }
     }
     return path
   }
@@ -99,9 +104,16 @@ public final class ClipRecorder {
     try markEvent(from: time, to: time, keep: keep)
   }
 
-  /// Takes the stream's next packet (packet sources). Returns the clip it closed, if any.
+  /// Takes the stream's next packet (packet sources). Returns the clips that closed.
   @discardableResult
-  public func append(_ packet: EncodedPacket) throws -> FinishedClip? {
+  public func append(_ packet: EncodedPacket) throws -> [FinishedClip] {
+    var finished = closedWhileMarking
+    closedWhileMarking = []
+    if let closed = try take(packet) { finished.append(closed) }
+    return finished
+  }
+
+  private func take(_ packet: EncodedPacket) throws -> FinishedClip? {
     ring.append(packet)
     guard var open = clip else { return nil }
     if packet.isKeyframe, let start = open.startNanoseconds,
@@ -130,7 +142,7 @@ public final class ClipRecorder {
         source: "clip recorder", kind: .unsupportedFormat,
         reason: "this recorder copies packets; it was not set up to encode frames")
     }
-    return try encoder.encode(frame).compactMap { try append($0) }
+    return try encoder.encode(frame).flatMap { try append($0) }
   }
 
   /// The stream ended: drains the encoder (frame sources) and closes the open clip, if any.
@@ -138,10 +150,10 @@ public final class ClipRecorder {
   public func finish() throws -> [FinishedClip] {
     var finished: [FinishedClip] = []
     if let encoder {
-      for packet in try encoder.finish() {
-        if let closed = try append(packet) { finished.append(closed) }
-      }
+      for packet in try encoder.finish() { finished += try append(packet) }
     }
+    finished += closedWhileMarking
+    closedWhileMarking = []
     if clip != nil, let closed = try close() { finished.append(closed) }
     return finished
   }

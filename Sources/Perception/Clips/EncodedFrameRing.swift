@@ -16,7 +16,9 @@ public struct EncodedFrameRing: Sendable {
   /// Packets refused because the ring was waiting for a keyframe (at the start, after a reset,
   /// or after the byte bound emptied it).
   public private(set) var droppedWaitingForKeyframe = 0
-  /// Packets evicted (whole GOPs) to keep the bounds.
+  /// Times the stream's decode time did not move forward, which empties the ring.
+  public private(set) var discontinuities = 0
+  /// Packets evicted (whole GOPs to keep the bounds, or everything at a discontinuity).
   public private(set) var evicted = 0
   private var storage: [EncodedPacket] = []
   /// Index in `storage` of the oldest packet held; storage is compacted when this passes half.
@@ -42,6 +44,13 @@ public struct EncodedFrameRing: Sendable {
   /// Adds the newest packet and evicts old GOPs to keep the bounds. A packet that is not a
   /// keyframe is refused while the ring is empty.
   public mutating func append(_ packet: EncodedPacket) {
+    if let last = storage.last, !isEmpty, packet.decodeNanoseconds <= last.decodeNanoseconds {
+      // Time went back (a reconnected stream, a restarted camera): what is held cannot precede
+      // this packet in a clip, so start again from the next keyframe.
+      discontinuities += 1
+      evicted += count
+      removeAll()
+    }
     if isEmpty && !packet.isKeyframe {
       droppedWaitingForKeyframe += 1
       return

@@ -44,7 +44,7 @@ struct ClipRecorderTests {
         try recorder.markEvent(from: event.0, to: event.1)
         pending.removeFirst()
       }
-      if let closed = try recorder.append(packet) { finished.append(closed) }
+      finished += try recorder.append(packet)
     }
     return finished + (try recorder.finish())
   }
@@ -134,6 +134,30 @@ struct ClipRecorderTests {
     }
     let files = try FileManager.default.contentsOfDirectory(atPath: store.directory).sorted()
     #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(".mp4") })
+  }
+
+  /// An event reported late, whose whole span is still in the ring, is cut from the ring alone:
+  /// the clip closes at once and the next `append` hands it out.
+  @Test func aLateEventIsCutFromTheRing() throws {
+    let folder = try ScratchFolder()
+    let source = try Self.makeSource(in: folder)
+    let packets = try Self.packets(of: source)
+    let store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
+    let recorder = ClipRecorder(
+      store: store, parameters: try MediaPacketSource(source).parameters,
+      configuration: ClipRecorderConfiguration(preRollSeconds: 0.5, postRollSeconds: 0.5))
+    let cut = packets.firstIndex { $0.decodeNanoseconds >= 4 * Self.second }!
+    for packet in packets[..<cut] { #expect(try recorder.append(packet).isEmpty) }
+    try recorder.markEvent(at: 2 * Self.second)
+    #expect(recorder.activeClip == nil)
+    let clips = try recorder.append(packets[cut])
+    #expect(clips.count == 1)
+    let clip = try #require(clips.first)
+    #expect(clip.startNanoseconds == 1_200_000_000)
+    let start = packets.firstIndex { $0.isKeyframe && $0.presentationNanoseconds == 1_200_000_000 }!
+    let end = packets.firstIndex { $0.decodeNanoseconds >= 2_500_000_000 }!
+    #expect(try Self.packets(of: clip.path).map(\.bytes) == packets[start..<end].map(\.bytes))
+    #expect(try recorder.finish().isEmpty)
   }
 
   /// Raw frames (a V4L2-style YUYV camera, made here) are encoded: a 0.8 s pre-roll, 0.4 s
@@ -228,7 +252,7 @@ struct ClipRecorderTests {
       }
       if packet.decodeNanoseconds == 5 * Self.second { try recorder.markEvent(at: 5 * Self.second) }
       do {
-        if let clip = try recorder.append(packet) { clips.append(clip) }
+        clips += try recorder.append(packet)
       } catch {
         failures.append(error)
       }

@@ -66,4 +66,16 @@ struct EncodedFrameRingTests {
     #expect(ring.count <= 30)
     #expect(ring.packets.first?.presentationNanoseconds ?? 0 >= 4_970 * Self.frame)
   }
+
+  /// Time going back (a reconnected stream) empties the ring; it restarts at the next keyframe.
+  @Test func restartsAfterTimeGoesBack() {
+    var ring = EncodedFrameRing(maximumBytes: 1 << 20, maximumDurationNanoseconds: 1_000 * Self.frame)
+    for index in 0..<12 { ring.append(Self.packet(index)) }
+    ring.append(Self.packet(3))
+    #expect(ring.isEmpty)
+    #expect(ring.discontinuities == 1)
+    ring.append(Self.packet(5))
+    #expect(ring.count == 1)
+    #expect(ring.packets.first?.presentationNanoseconds == 5 * Self.frame)
+  }
 }
