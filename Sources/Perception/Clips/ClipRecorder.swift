@@ -36,6 +36,7 @@ public final class ClipRecorder {
     var keep: Bool
     var startNanoseconds: Int64?
     var shownEndNanoseconds: Int64 = .min
+    var lastDecodeNanoseconds: Int64 = .min
   }
 
   /// Records clips by copying packets of a compressed stream described by `parameters` (from
@@ -90,10 +91,8 @@ public final class ClipRecorder {
     store.activeClip = path
     lastReclaim = try store.reclaim()
     for packet in ring.packets(startingAtOrBefore: start - configuration.preRollNanoseconds) {
-      if let closed = try write(packet) {
-        closedWhileMarking.append(closed)
-        break
-      }
+      if let closed = try record(packet) { closedWhileMarking.append(closed) }
+      if clip == nil { break }
     }
     return path
   }
@@ -115,7 +114,17 @@ public final class ClipRecorder {
 
   private func take(_ packet: EncodedPacket) throws -> FinishedClip? {
     ring.append(packet)
+    return try record(packet)
+  }
+
+  /// Passes `packet` to the open clip: closes the clip at a discontinuity or past its end, and
+  /// splits it at a keyframe past the maximum length.
+  private func record(_ packet: EncodedPacket) throws -> FinishedClip? {
     guard var open = clip else { return nil }
+    if open.startNanoseconds != nil, packet.decodeNanoseconds <= open.lastDecodeNanoseconds {
+      // Time went back (a reconnected stream): keep what was recorded, as a clip of its own.
+      return try close()
+    }
     if packet.isKeyframe, let start = open.startNanoseconds,
       packet.presentationNanoseconds - start >= configuration.maximumClipNanoseconds
     {
@@ -171,6 +180,7 @@ public final class ClipRecorder {
       throw error
     }
     open.startNanoseconds = open.startNanoseconds ?? packet.presentationNanoseconds
+    open.lastDecodeNanoseconds = packet.decodeNanoseconds
     open.shownEndNanoseconds = max(
       open.shownEndNanoseconds, packet.presentationNanoseconds + packet.durationNanoseconds)
     clip = open

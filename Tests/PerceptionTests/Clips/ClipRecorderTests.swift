@@ -160,6 +160,41 @@ struct ClipRecorderTests {
     #expect(try recorder.finish().isEmpty)
   }
 
+  /// A long event is split at keyframes into clips no longer than the maximum (plus a GOP) that
+  /// follow each other without a gap or an overlap; a stream whose time goes back mid-clip closes
+  /// the clip with what it has.
+  @Test func splitsLongClipsAndClosesAtDiscontinuities() throws {
+    let folder = try ScratchFolder()
+    let source = try Self.makeSource(in: folder)
+    let packets = try Self.packets(of: source)
+    let store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
+    var configuration = ClipRecorderConfiguration(preRollSeconds: 0, postRollSeconds: 0)
+    configuration.maximumClipNanoseconds = Self.second
+    let recorder = ClipRecorder(
+      store: store, parameters: try MediaPacketSource(source).parameters, configuration: configuration)
+    let clips = try Self.feed(packets, to: recorder, events: [(800_000_000, 4 * Self.second)])
+    // Keyframes every 0.4 s: 0.8-2.0, 2.0-3.2, 3.2-4.0 (each split at the first keyframe 1 s in).
+    #expect(clips.count == 3)
+    for (earlier, later) in zip(clips, clips.dropFirst()) {
+      #expect(later.startNanoseconds == earlier.endNanoseconds)
+    }
+    #expect(clips.allSatisfy { $0.endNanoseconds - $0.startNanoseconds <= Self.second + 10 * Self.frame })
+    let start = packets.firstIndex { $0.isKeyframe && $0.presentationNanoseconds == 800_000_000 }!
+    let end = packets.firstIndex { $0.decodeNanoseconds >= 4 * Self.second }!
+    let copied = try clips.flatMap { try Self.packets(of: $0.path).map(\.bytes) }
+    #expect(copied == packets[start..<end].map(\.bytes))
+
+    let replay = ClipRecorder(
+      store: store, parameters: try MediaPacketSource(source).parameters,
+      configuration: ClipRecorderConfiguration(preRollSeconds: 0, postRollSeconds: 10))
+    try replay.markEvent(at: 0)
+    var closed: [FinishedClip] = []
+    for packet in packets[..<50] + packets[..<20] { closed += try replay.append(packet) }
+    #expect(closed.count == 1)
+    #expect(closed.first?.packetCount == 50)
+    #expect(replay.activeClip == nil)
+  }
+
   /// Raw frames (a V4L2-style YUYV camera, made here) are encoded: a 0.8 s pre-roll, 0.4 s
   /// post-roll clip of an event at 1.6 s holds frames 0.8 s ... 2.0 s exactly (GOP 10 at 25 fps
   /// and zero latency put keyframes at 0.8 s and frames in order), decodes at the camera's size,
