@@ -46,10 +46,7 @@ public final class ClipRecorder {
     self.parameters = parameters
     self.configuration = configuration
     encoder = nil
-    ring = EncodedFrameRing(
-      maximumBytes: configuration.ringMaximumBytes,
-      maximumDurationNanoseconds: max(
-        1, configuration.preRollNanoseconds + configuration.longestGOPNanoseconds))
+    ring = ClipRecorder.ring(for: configuration)
   }
 
   /// Records clips from raw frames, encoding every frame with `encoderSettings` (the GOP is
@@ -65,7 +62,12 @@ public final class ClipRecorder {
     configuration.longestGOPNanoseconds =
       Int64(encoderSettings.keyframeInterval) * 1_000_000_000 / Int64(encoderSettings.framesPerSecond)
     self.configuration = configuration
-    ring = EncodedFrameRing(
+    ring = ClipRecorder.ring(for: configuration)
+  }
+
+  /// A ring that holds the pre-roll from a keyframe: pre-roll plus the longest GOP.
+  private static func ring(for configuration: ClipRecorderConfiguration) -> EncodedFrameRing {
+    EncodedFrameRing(
       maximumBytes: configuration.ringMaximumBytes,
       maximumDurationNanoseconds: max(
         1, configuration.preRollNanoseconds + configuration.longestGOPNanoseconds))
