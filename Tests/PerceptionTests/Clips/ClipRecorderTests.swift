@@ -32,6 +32,30 @@ struct ClipRecorderTests {
     return packets
   }
 
+  /// An ffmpeg-made source, its packets, and a store in a scratch folder, for packet recorders.
+  struct CopyRig {
+    let folder: ScratchFolder
+    let source: String
+    let packets: [EncodedPacket]
+    let store: ClipStore
+
+    init() throws {
+      folder = try ScratchFolder()
+      source = try ClipRecorderTests.makeSource(in: folder)
+      packets = try ClipRecorderTests.packets(of: source)
+      store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
+    }
+
+    func recorder(_ configuration: ClipRecorderConfiguration) throws -> ClipRecorder {
+      ClipRecorder(
+        store: store, parameters: try MediaPacketSource(source).parameters, configuration: configuration)
+    }
+
+    func recorder(preRoll: Double, postRoll: Double) throws -> ClipRecorder {
+      try recorder(ClipRecorderConfiguration(preRollSeconds: preRoll, postRollSeconds: postRoll))
+    }
+  }
+
   /// Feeds `packets` to `recorder`, marking each event (start, end) once the stream has reached
   /// its end time, as a live detector would; returns the clips closed.
   static func feed(
@@ -60,14 +84,10 @@ struct ClipRecorderTests {
   /// 4 s (no re-encode), starting at a keyframe, with pre-roll between 1 s and 1 s plus a GOP and
   /// post-roll within a frame (plus the B-frame delay) of 1 s.
   @Test func copiesTheEventsRangeByteForByte() throws {
-    let folder = try ScratchFolder()
-    let source = try Self.makeSource(in: folder)
-    let packets = try Self.packets(of: source)
+    let rig = try CopyRig()
+    let (packets, store) = (rig.packets, rig.store)
     #expect(packets.count == 150)
-    let store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
-    let recorder = ClipRecorder(
-      store: store, parameters: try MediaPacketSource(source).parameters,
-      configuration: ClipRecorderConfiguration(preRollSeconds: 1, postRollSeconds: 1))
+    let recorder = try rig.recorder(preRoll: 1, postRoll: 1)
     let clips = try Self.feed(packets, to: recorder, events: [(3 * Self.second, 3 * Self.second)])
     #expect(clips.count == 1)
     let clip = try #require(clips.first)
@@ -107,13 +127,9 @@ struct ClipRecorderTests {
   /// Events at 2.0 s and 2.6 s overlap (the second arrives while the first's clip is open): one
   /// clip to 3.6 s. An event at 5.0 s, after that clip closed, makes a second clip.
   @Test func overlappingEventsMakeOneClip() throws {
-    let folder = try ScratchFolder()
-    let source = try Self.makeSource(in: folder)
-    let packets = try Self.packets(of: source)
-    let store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
-    let recorder = ClipRecorder(
-      store: store, parameters: try MediaPacketSource(source).parameters,
-      configuration: ClipRecorderConfiguration(preRollSeconds: 1, postRollSeconds: 1))
+    let rig = try CopyRig()
+    let (packets, store) = (rig.packets, rig.store)
+    let recorder = try rig.recorder(preRoll: 1, postRoll: 1)
     let clips = try Self.feed(
       packets, to: recorder,
       events: [
@@ -139,13 +155,9 @@ struct ClipRecorderTests {
   /// An event reported late, whose whole span is still in the ring, is cut from the ring alone:
   /// the clip closes at once and the next `append` hands it out.
   @Test func aLateEventIsCutFromTheRing() throws {
-    let folder = try ScratchFolder()
-    let source = try Self.makeSource(in: folder)
-    let packets = try Self.packets(of: source)
-    let store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
-    let recorder = ClipRecorder(
-      store: store, parameters: try MediaPacketSource(source).parameters,
-      configuration: ClipRecorderConfiguration(preRollSeconds: 0.5, postRollSeconds: 0.5))
+    let rig = try CopyRig()
+    let packets = rig.packets
+    let recorder = try rig.recorder(preRoll: 0.5, postRoll: 0.5)
     let cut = packets.firstIndex { $0.decodeNanoseconds >= 4 * Self.second }!
     for packet in packets[..<cut] { #expect(try recorder.append(packet).isEmpty) }
     try recorder.markEvent(at: 2 * Self.second)
@@ -164,14 +176,11 @@ struct ClipRecorderTests {
   /// follow each other without a gap or an overlap; a stream whose time goes back mid-clip closes
   /// the clip with what it has.
   @Test func splitsLongClipsAndClosesAtDiscontinuities() throws {
-    let folder = try ScratchFolder()
-    let source = try Self.makeSource(in: folder)
-    let packets = try Self.packets(of: source)
-    let store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
+    let rig = try CopyRig()
+    let packets = rig.packets
     var configuration = ClipRecorderConfiguration(preRollSeconds: 0, postRollSeconds: 0)
     configuration.maximumClipNanoseconds = Self.second
-    let recorder = ClipRecorder(
-      store: store, parameters: try MediaPacketSource(source).parameters, configuration: configuration)
+    let recorder = try rig.recorder(configuration)
     let clips = try Self.feed(packets, to: recorder, events: [(800_000_000, 4 * Self.second)])
     // Keyframes every 0.4 s: 0.8-2.0, 2.0-3.2, 3.2-4.0 (each split at the first keyframe 1 s in).
     #expect(clips.count == 3)
@@ -184,9 +193,7 @@ struct ClipRecorderTests {
     let copied = try clips.flatMap { try Self.packets(of: $0.path).map(\.bytes) }
     #expect(copied == packets[start..<end].map(\.bytes))
 
-    let replay = ClipRecorder(
-      store: store, parameters: try MediaPacketSource(source).parameters,
-      configuration: ClipRecorderConfiguration(preRollSeconds: 0, postRollSeconds: 10))
+    let replay = try rig.recorder(preRoll: 0, postRoll: 10)
     try replay.markEvent(at: 0)
     var closed: [FinishedClip] = []
     for packet in packets[..<50] + packets[..<20] { closed += try replay.append(packet) }
@@ -245,12 +252,7 @@ struct ClipRecorderTests {
 
   /// A recorder that copies packets has no encoder: frames are refused with the reason.
   @Test func aPacketRecorderRefusesFrames() throws {
-    let folder = try ScratchFolder()
-    let source = try Self.makeSource(in: folder)
-    let store = try ClipStore(directory: folder.file("clips"), freeSpaceFloorBytes: 0)
-    let recorder = ClipRecorder(
-      store: store, parameters: try MediaPacketSource(source).parameters,
-      configuration: ClipRecorderConfiguration(preRollSeconds: 1, postRollSeconds: 1))
+    let recorder = try CopyRig().recorder(preRoll: 1, postRoll: 1)
     let pixels = [UInt8](repeating: 0, count: 16 * 16 * 3)
     pixels.withUnsafeBytes { buffer in
       let frame = Frame(
