@@ -11,4 +11,15 @@ public struct SplitBenchmarkDevice: Sendable, Hashable {
     self.profile = profile
     self.cpus = cpus
   }
+
+  /// `board` emulated on this machine: planned with its profile estimated from `host` (this
+  /// machine's measured profile of the model) and run in a CPU quota that slows this machine to
+  /// that estimate (`CPUQuota.cpus(toEmulate:measured:)`).
+  public static func emulating(
+    _ board: TargetBoard, measured host: DeviceProfile, hostCompute: ComputeDescription
+  ) throws(OffloadError) -> SplitBenchmarkDevice {
+    let estimate = try BoardEstimate.derive(from: host, host: hostCompute, board: board)
+    return SplitBenchmarkDevice(
+      name: board.name, profile: estimate, cpus: try CPUQuota.cpus(toEmulate: estimate, measured: host))
+  }
 }

@@ -92,6 +92,19 @@ import Testing
     } throws: { ($0 as? OffloadError)?.description.contains("returned 3 latencies for 15 frames") == true }
   }
 
+  @Test func aBoardIsEmulatedWithItsEstimateAndTheMatchingQuota() throws {
+    let graph = try TestGraphs.diamond()
+    let host = try Self.profile(graph, milliseconds: 1)
+    let compute = ComputeDescription(
+      cores: 2, clockGHz: 3.5, simdBits: 512, fp32FlopsPerCycle: 32, int8DotProduct: true,
+      int8MACsPerCycle: 64)
+    let rpi5 = try #require(TargetBoard.named("rpi5"))
+    let device = try SplitBenchmarkDevice.emulating(rpi5, measured: host, hostCompute: compute)
+    #expect(device.name == "rpi5")
+    #expect(device.profile == (try BoardEstimate.derive(from: host, host: compute, board: rpi5)))
+    #expect(device.cpus == host.totalMilliseconds / device.profile.totalMilliseconds)
+  }
+
   @Test func cellRequiresBothSingleSideCuts() throws {
     let graph = try TestGraphs.diamond()
     let problem = try PartitionProblem(
