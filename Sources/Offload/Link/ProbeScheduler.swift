@@ -8,7 +8,9 @@
 ///   sample for `idleAfter`), `burstPingInterval` for `burstSeconds` after the estimator detected
 ///   a change.
 /// - Payload probes: a download probe when the downlink's last observation is older than
-///   `payloadInterval` (or `burstPayloadInterval` during a burst); an upload probe likewise, but
+///   `payloadInterval`, or during a burst every `burstPayloadInterval` until the downlink has
+///   `burstSamples` observations since its last change (what the estimator needs to re-settle
+///   on a new link); an upload probe likewise, but
 ///   only when idle, since offload requests measure the uplink. A payload is sized to take about
 ///   `transferRoundTrips` RTTs (at least `minimumTransferSeconds`) at the current rate estimate,
 ///   so its transfer time stands out of the RTT's jitter, within `minimumPayloadBytes` ...
@@ -24,7 +26,8 @@ public struct ProbeScheduler: Sendable {
     public var burstPingInterval = 0.25
     public var burstSeconds = 5.0
     public var payloadInterval = 10.0
-    public var burstPayloadInterval = 1.0
+    public var burstPayloadInterval = 0.5
+    public var burstSamples = 3
     public var pingBytes = 64
     public var transferRoundTrips = 2.0
     public var minimumTransferSeconds = 0.1
@@ -67,9 +70,11 @@ public struct ProbeScheduler: Sendable {
       }
       return nil
     }
-    let payloadInterval = burst ? c.burstPayloadInterval : c.payloadInterval
+    func interval(_ samples: Int) -> Double {
+      burst && samples < c.burstSamples ? c.burstPayloadInterval : c.payloadInterval
+    }
     let estimate = link.estimate
-    if due(latest(lastDownload, link.downlinkUpdatedAt), payloadInterval, now) {
+    if due(latest(lastDownload, link.downlinkUpdatedAt), interval(link.downlinkSamples), now) {
       let probe = ProbeRequest(
         kind: .download, bytesUp: c.pingBytes,
         bytesDown: payloadBytes(estimate.downlinkBitsPerSecond, estimate))
@@ -79,7 +84,7 @@ public struct ProbeScheduler: Sendable {
       }
       return nil
     }
-    if idle, due(latest(lastUpload, link.uplinkUpdatedAt), payloadInterval, now) {
+    if idle, due(latest(lastUpload, link.uplinkUpdatedAt), interval(link.uplinkSamples), now) {
       let probe = ProbeRequest(
         kind: .upload, bytesUp: payloadBytes(estimate.uplinkBitsPerSecond, estimate), bytesDown: c.pingBytes)
       if pay(probe) {

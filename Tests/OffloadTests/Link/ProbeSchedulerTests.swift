@@ -63,6 +63,40 @@ import Testing
     #expect(after.filter { $0.1.kind == .download }.count >= 3, "download probes every second in a burst")
   }
 
+  /// Scheduler and estimator together on an offloading device: after each step between LTE and
+  /// 3G the estimate is within 10% of the new link 5 s later, the probes' burst after a change
+  /// providing the pings and download probes the estimator needs. (Each probe's sample is taken
+  /// as sent; a real link would queue overlapping ones, delaying them a little.)
+  @Test func withTheSchedulerStepsAreFollowedWithinFiveSeconds() {
+    var scheduler = ProbeScheduler()
+    var estimator = LinkEstimator(prior: Self.lte.estimate)
+    var link = SimulatedLink(Self.lte, seed: 6, spikeProbability: 0.05)
+    let threeG = LinkProfile.named("neurosurgeon-3g")!
+    var failures: [String] = []
+    for (index, profile) in [Self.lte, threeG, Self.lte, threeG].enumerated() {
+      link.link = profile.estimate
+      link.jitterSeconds = profile.jitterSeconds
+      let start = Double(index) * 20
+      var lastTraffic: Double?
+      for tick in 0..<400 {
+        let time = start + Double(tick) * 0.05
+        if tick % 2 == 0 {
+          estimator.add(link.sample(up: 60_000, down: 2_000, at: time))
+          lastTraffic = time
+        }
+        if let probe = scheduler.next(now: time, link: estimator.estimate, lastTrafficAt: lastTraffic) {
+          estimator.add(link.sample(up: probe.bytesUp, down: probe.bytesDown, at: time))
+        }
+        if time >= start + 5 && !within(estimator.estimate.estimate, profile.estimate, 0.1) {
+          failures.append("\(profile.name) at \(time) s: \(estimator.estimate.estimate)")
+        }
+      }
+    }
+    #expect(failures.isEmpty, "\(failures.prefix(3))")
+    // The bursts stayed inside the budget.
+    #expect(Double(scheduler.spentBytes) <= 1_048_576 + 80 * 32_000)
+  }
+
   @Test func probesStayWithinTheByteBudget() {
     var configuration = ProbeScheduler.Configuration()
     configuration.budgetBytesPerSecond = 5_000
