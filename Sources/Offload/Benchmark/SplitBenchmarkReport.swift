@@ -1,3 +1,4 @@
+import Engine
 import FoundationEssentials
 
 /// The cells of one `hiyari bench-split` run, as BENCHMARKS.md tables, JSON and an SVG plot.
@@ -59,6 +60,22 @@ public struct SplitBenchmarkReport: Sendable, Hashable, Codable {
 
   /// The plot: one panel per device, one series per link, median latency per cut.
   public func svg() -> String { SplitBenchmarkPlot(report: self).svg() }
+
+  /// Writes `<stem>.md` (the summary table, then every cell's detail), `<stem>.json` and
+  /// `<stem>.svg` into `folder`, each durably (temporary file, fsync, rename); returns the paths.
+  @discardableResult
+  public func write(to folder: String, stem: String = "bench-split") throws -> [String] {
+    let files = [
+      ("md", summaryMarkdown() + "\n" + detailMarkdown()), ("json", try json()), ("svg", svg()),
+    ]
+    var paths: [String] = []
+    for (suffix, text) in files {
+      let path = folder + "/" + stem + "." + suffix
+      try DurableFile.write(Array(text.utf8), to: path)
+      paths.append(path)
+    }
+    return paths
+  }
 
   /// A table cell's text: pipes would end the cell.
   static func escape(_ text: String) -> String {

@@ -44,6 +44,20 @@ import Testing
     #expect(try report.json().contains("\"choiceOverOracle\""))
   }
 
+  @Test func writesTheThreeFilesIntoAFolder() throws {
+    let report = try Self.report()
+    let folder = "/tmp/hiyari-bench-split-\(UInt32.random(in: 0...UInt32.max))"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let paths = try report.write(to: folder)
+    #expect(paths == ["md", "json", "svg"].map { folder + "/bench-split." + $0 })
+    let json = try Data(contentsOf: URL(fileURLWithPath: paths[1]))
+    #expect(try JSONDecoder().decode(SplitBenchmarkReport.self, from: json) == report)
+    let markdown = String(decoding: try Data(contentsOf: URL(fileURLWithPath: paths[0])), as: UTF8.self)
+    #expect(markdown == report.summaryMarkdown() + "\n" + report.detailMarkdown())
+    #expect(try Data(contentsOf: URL(fileURLWithPath: paths[2])) == Data(report.svg().utf8))
+  }
+
   @Test func fixedFormatsAndTableTextIsEscaped() {
     #expect(SplitBenchmarkReport.fixed(1.25, 1) == "1.3" || SplitBenchmarkReport.fixed(1.25, 1) == "1.2")
     #expect(SplitBenchmarkReport.fixed(-0.04, 1) == "0.0")
