@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct EventRecorderTests {
   @Test func finishedEventIsLoggedWithASnapshotOfItsPeakFrame() throws {
-    let folder = try TemporaryFolder()
+    let folder = try ScratchFolder()
     let log = try EventLog(path: "\(folder.path)/events.jsonl")
     let recorder = EventRecorder(log: log, snapshotFolder: folder.path)
     let peak = GrayImage(value: 90)
