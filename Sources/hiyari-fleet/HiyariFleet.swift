@@ -1,0 +1,1 @@
+@main struct HiyariFleet { static func main() {} }
