@@ -14,8 +14,10 @@ public struct ProfileReply: Sendable, Hashable {
 
   func encode(into writer: inout WireWriter) throws(WireError) {
     writer.integer(requestID)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
     do {
-      writer.raw(Array(try JSONEncoder().encode(profile)))
+      writer.raw(Array(try encoder.encode(profile)))
     } catch {
       throw WireError(.internal, "cannot encode the profile: \(error)", frameID: requestID)
     }
