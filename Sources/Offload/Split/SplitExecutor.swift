@@ -35,7 +35,8 @@ public actor SplitExecutor {
   public private(set) var replanDue = false
 
   var splits: [SplitMode: CompiledSplit] = [:]
-  var inFlight = 0
+  /// Frames submitted whose results are not ready yet (at most `window`).
+  public private(set) var framesInFlight = 0
   var slotWaiters: [CheckedContinuation<Void, Never>] = []
 
   /// An executor for `graph` (validated here), named `modelHash` on the wire
@@ -198,8 +199,8 @@ public actor SplitExecutor {
   }
 
   func acquireSlot() async {
-    if inFlight < window {
-      inFlight += 1
+    if framesInFlight < window {
+      framesInFlight += 1
       return
     }
     // The slot is handed over by `releaseSlot` without being freed in between.
@@ -208,7 +209,7 @@ public actor SplitExecutor {
 
   func releaseSlot() {
     if slotWaiters.isEmpty {
-      inFlight -= 1
+      framesInFlight -= 1
     } else {
       slotWaiters.removeFirst().resume()
     }
