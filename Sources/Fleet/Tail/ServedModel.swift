@@ -30,7 +30,8 @@ public final class ServedModel: Sendable {
   public convenience init(path: String) throws(GraphError) {
     let loaded = try loadModel(path: path)
     try self.init(
-      graph: loaded.graph, hash: try ModelHash.of(graph: loaded.graph, bundleIdentifier: loaded.bundleIdentifier),
+      graph: loaded.graph,
+      hash: try ModelHash.of(graph: loaded.graph, bundleIdentifier: loaded.bundleIdentifier),
       path: path)
   }
 

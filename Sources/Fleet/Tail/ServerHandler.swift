@@ -28,7 +28,8 @@ final class ServerHandler: ChannelInboundHandler {
     switch message {
     case .tailRequest(let request):
       guard let model = server.models[request.modelHash] else {
-        return refuse(.unknownModel, "model \(request.modelHash) is not served here", request.frameID, context)
+        return refuse(
+          .unknownModel, "model \(request.modelHash) is not served here", request.frameID, context)
       }
       guard request.budgetMicroseconds > 0 else {
         return refuse(.deadlineExpired, "the request arrived with no budget left", request.frameID, context)
@@ -39,7 +40,8 @@ final class ServerHandler: ChannelInboundHandler {
       }
     case .profileRequest(let request):
       guard let model = server.models[request.modelHash] else {
-        return refuse(.unknownModel, "model \(request.modelHash) is not served here", request.requestID, context)
+        return refuse(
+          .unknownModel, "model \(request.modelHash) is not served here", request.requestID, context)
       }
       let server = self.server
       dispatch(request.requestID, context: context) { server.serve(request, model: model) }

@@ -50,16 +50,19 @@ final class TailCut: Sendable {
     var result: [String: Tensor] = [:]
     for (name, tensor) in tensors {
       guard let info = inputs[name] else {
-        throw WireError(.badTensor, "tensor \(name) is not one of the cut's crossing tensors", frameID: frameID)
+        throw WireError(
+          .badTensor, "tensor \(name) is not one of the cut's crossing tensors", frameID: frameID)
       }
       guard tensor.shape == info.shape else {
         throw WireError(
-          .badTensor, "tensor \(name) has shape \(tensor.shape); the model's is \(info.shape)", frameID: frameID)
+          .badTensor, "tensor \(name) has shape \(tensor.shape); the model's is \(info.shape)",
+          frameID: frameID)
       }
       if tensor.elementType == info.elementType {
         guard !info.elementType.isQuantized || tensor.quantization == info.quantization else {
           throw WireError(
-            .badTensor, "tensor \(name) has quantization \(String(describing: tensor.quantization)); the model's is \(String(describing: info.quantization))",
+            .badTensor,
+            "tensor \(name) has quantization \(String(describing: tensor.quantization)); the model's is \(String(describing: info.quantization))",
             frameID: frameID)
         }
         result[name] = tensor
@@ -67,7 +70,8 @@ final class TailCut: Sendable {
         result[name] = values
       } else {
         throw WireError(
-          .badTensor, "tensor \(name) is \(tensor.elementType); the model's is \(info.elementType)", frameID: frameID)
+          .badTensor, "tensor \(name) is \(tensor.elementType); the model's is \(info.elementType)",
+          frameID: frameID)
       }
     }
     for name in cut.crossing where result[name] == nil {

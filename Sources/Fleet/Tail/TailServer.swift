@@ -46,7 +46,8 @@ public final class TailServer: Sendable {
       .childChannelInitializer { channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(WireFrameDecoder(limits: limits)))
+          try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(WireFrameDecoder(limits: limits)))
           try channel.pipeline.syncOperations.addHandler(ServerHandler(server: self))
         }
       }
@@ -80,7 +81,8 @@ public final class TailServer: Sendable {
       return state.stopped
     }
     if stopped { channel.close(promise: nil) }
-    channel.closeFuture.whenComplete { _ in self.state.withLock { _ = $0.connections.removeValue(forKey: id) } }
+    channel.closeFuture.whenComplete { _ in self.state.withLock { _ = $0.connections.removeValue(forKey: id) }
+    }
   }
 
   /// Takes a place in the shared queue, or returns false when it is full.
@@ -136,7 +138,8 @@ public final class TailServer: Sendable {
         throw WireError(.internal, "profiling failed: \(error.description)", frameID: request.requestID)
       }
       return try WireCodec.encode(
-        .profileReply(ProfileReply(requestID: request.requestID, profile: profile)), limits: configuration.limits)
+        .profileReply(ProfileReply(requestID: request.requestID, profile: profile)),
+        limits: configuration.limits)
     } catch {
       return errorFrame(error)
     }

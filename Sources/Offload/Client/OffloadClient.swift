@@ -22,7 +22,8 @@ public final class OffloadClient: Sendable {
 
   /// Creates the client and starts connecting in the background (see `connect`).
   public init(
-    _ configuration: OffloadClientConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    _ configuration: OffloadClientConfiguration,
+    group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   ) {
     self.configuration = configuration
     self.group = group
@@ -55,7 +56,8 @@ public final class OffloadClient: Sendable {
           returning: .failure(
             OffloadClientError(
               .notConnected,
-              "no connection to \(self.configuration.host):\(self.configuration.port) within \(timeoutSeconds) s")))
+              "no connection to \(self.configuration.host):\(self.configuration.port) within \(timeoutSeconds) s"
+            )))
       }
     }
     try result.get()
@@ -84,7 +86,8 @@ public final class OffloadClient: Sendable {
   {
     let id = nextRequestID()
     let received = try await send(
-      .profileRequest(ProfileRequest(requestID: id, modelHash: modelHash)), id: id, timeoutSeconds: timeoutSeconds)
+      .profileRequest(ProfileRequest(requestID: id, modelHash: modelHash)), id: id,
+      timeoutSeconds: timeoutSeconds)
     guard case .profileReply(let reply) = received.message else {
       throw OffloadClientError(.unexpectedReply, "a \(received.message.type) answered a profile request")
     }
@@ -93,12 +96,13 @@ public final class OffloadClient: Sendable {
 
   /// An active probe: `payloadBytes` up, `replyBytes` back. Returns the round trip (also handed
   /// to the transfer observer).
-  public func ping(payloadBytes: Int = 0, replyBytes: Int = 0, timeoutSeconds: Double) async throws(
-    OffloadClientError
-  ) -> TransferSample {
+  public func ping(payloadBytes: Int = 0, replyBytes: Int = 0, timeoutSeconds: Double)
+    async throws(OffloadClientError) -> TransferSample
+  {
     let id = nextRequestID()
     let ping = Ping(
-      requestID: id, replyBytes: UInt32(clamping: replyBytes), payload: [UInt8](repeating: 0, count: max(0, payloadBytes)))
+      requestID: id, replyBytes: UInt32(clamping: replyBytes),
+      payload: [UInt8](repeating: 0, count: max(0, payloadBytes)))
     let received = try await send(.ping(ping), id: id, timeoutSeconds: timeoutSeconds)
     guard case .pong = received.message else {
       throw OffloadClientError(.unexpectedReply, "a \(received.message.type) answered a ping")
@@ -174,7 +178,8 @@ public final class OffloadClient: Sendable {
             OffloadClientError(.deadlineExceeded, "no reply to request \(id) within \(timeoutSeconds) s"))
         }
         channel.writeAndFlush(channel.allocator.buffer(bytes: frame)).whenFailure { error in
-          self.fail(id, token: token, OffloadClientError(.connectionLost, "sending request \(id) failed: \(error)"))
+          self.fail(
+            id, token: token, OffloadClientError(.connectionLost, "sending request \(id) failed: \(error)"))
         }
       }
     } onCancel: {
@@ -208,7 +213,8 @@ public final class OffloadClient: Sendable {
     if case .errorReply(let refusal) = message {
       pending.continuation.resume(
         returning: .failure(
-          OffloadClientError(.refused, refusal.error.description, refusal: refusal.error, bytesUp: pending.bytesUp)))
+          OffloadClientError(
+            .refused, refusal.error.description, refusal: refusal.error, bytesUp: pending.bytesUp)))
       return
     }
     let serverSeconds: Double
@@ -272,7 +278,8 @@ public final class OffloadClient: Sendable {
       .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(WireFrameDecoder(limits: limits)))
+          try channel.pipeline.syncOperations.addHandler(
+            ByteToMessageHandler(WireFrameDecoder(limits: limits)))
           try channel.pipeline.syncOperations.addHandler(ClientHandler(client: self))
         }
       }

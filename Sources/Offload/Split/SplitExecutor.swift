@@ -73,7 +73,8 @@ public actor SplitExecutor {
   }
 
   /// Runs one frame and waits for its outputs.
-  public func run(frameID: UInt64, inputs: [String: Tensor], budgetSeconds: Double? = nil) async throws(GraphError)
+  public func run(frameID: UInt64, inputs: [String: Tensor], budgetSeconds: Double? = nil)
+    async throws(GraphError)
     -> FrameResult
   {
     await (try submit(frameID: frameID, inputs: inputs, budgetSeconds: budgetSeconds)).result()
@@ -144,7 +145,8 @@ public actor SplitExecutor {
 
   /// Completes a frame from the server's reply, or runs its tail here.
   func finish(
-    frameID: UInt64, mode: SplitMode, crossing: [String: Tensor], outcome: Result<TailResponse, OffloadClientError>,
+    frameID: UInt64, mode: SplitMode, crossing: [String: Tensor],
+    outcome: Result<TailResponse, OffloadClientError>,
     start: UInt64, sentAt: UInt64, headSeconds: Double
   ) -> FrameResult {
     let split = splits[mode]!
@@ -182,7 +184,9 @@ public actor SplitExecutor {
 
   /// The server's outputs by name, if they are exactly the graph's outputs with the types and
   /// shapes the local tail would give.
-  func checkedOutputs(_ outputs: [(name: String, tensor: Tensor)], against tail: CompiledModel) -> [String: Tensor]? {
+  func checkedOutputs(_ outputs: [(name: String, tensor: Tensor)], against tail: CompiledModel) -> [String:
+    Tensor]?
+  {
     var byName: [String: Tensor] = [:]
     for (name, tensor) in outputs { byName[name] = tensor }
     guard byName.count == graph.outputs.count, outputs.count == byName.count else { return nil }

@@ -27,7 +27,8 @@ public struct ProfileReply: Sendable, Hashable {
     let id = try reader.frameID("request id")
     let json = try reader.rest("profile")
     do {
-      return ProfileReply(requestID: id, profile: try JSONDecoder().decode(DeviceProfile.self, from: Data(json)))
+      return ProfileReply(
+        requestID: id, profile: try JSONDecoder().decode(DeviceProfile.self, from: Data(json)))
     } catch {
       throw reader.error(.malformed, "the profile is not a valid DeviceProfile JSON document")
     }

@@ -52,7 +52,8 @@ public struct TailRequest: Sendable {
     let budget = try reader.integer(UInt64.self, "budget")
     let count = Int(try reader.integer(UInt16.self, "cut count"))
     guard count <= limits.maximumTensors else {
-      throw reader.error(.malformed, "a cut of \(count) tensors exceeds the limit of \(limits.maximumTensors)")
+      throw reader.error(
+        .malformed, "a cut of \(count) tensors exceeds the limit of \(limits.maximumTensors)")
     }
     var names: [String] = []
     for _ in 0..<count { names.append(try reader.string(limit: limits.maximumNameBytes, "cut tensor name")) }

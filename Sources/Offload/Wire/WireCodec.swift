@@ -32,7 +32,8 @@ public enum WireCodec {
     }
     guard writer.bytes.count <= limits.maximumMessageBytes else {
       throw WireError(
-        .oversized, "message of \(writer.bytes.count) bytes exceeds the limit of \(limits.maximumMessageBytes)",
+        .oversized,
+        "message of \(writer.bytes.count) bytes exceeds the limit of \(limits.maximumMessageBytes)",
         frameID: message.id)
     }
     let length = UInt32(writer.bytes.count - lengthBytes).littleEndian
@@ -55,7 +56,9 @@ public enum WireCodec {
   }
 
   /// Decodes one whole frame (length prefix included).
-  public static func decode(frame: [UInt8], limits: WireLimits = WireLimits()) throws(WireError) -> WireMessage {
+  public static func decode(frame: [UInt8], limits: WireLimits = WireLimits()) throws(WireError)
+    -> WireMessage
+  {
     guard frame.count >= lengthBytes else {
       throw WireError(.malformed, "message is truncated in its length")
     }
@@ -68,7 +71,8 @@ public enum WireCodec {
     var reader = WireReader(frame, offset: lengthBytes)
     let frameVersion = try reader.u8("version")
     guard frameVersion == version else {
-      throw WireError(.malformed, "protocol version \(frameVersion) is not supported (this build speaks \(version))")
+      throw WireError(
+        .malformed, "protocol version \(frameVersion) is not supported (this build speaks \(version))")
     }
     let typeByte = try reader.u8("type")
     guard let type = WireMessageType(rawValue: typeByte) else {

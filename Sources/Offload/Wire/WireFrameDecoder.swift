@@ -13,7 +13,9 @@ public struct WireFrameDecoder: ByteToMessageDecoder {
 
   public init(limits: WireLimits = WireLimits()) { self.limits = limits }
 
-  public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+  public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws
+    -> DecodingState
+  {
     if failed {
       buffer.moveReaderIndex(to: buffer.writerIndex)
       return .needMoreData
@@ -34,7 +36,8 @@ public struct WireFrameDecoder: ByteToMessageDecoder {
     let receivedAt = MonotonicClock.nanoseconds()
     let inbound: WireInbound
     do {
-      inbound = .message(try WireCodec.decode(frame: frame, limits: limits), wireBytes: total, receivedAt: receivedAt)
+      inbound = .message(
+        try WireCodec.decode(frame: frame, limits: limits), wireBytes: total, receivedAt: receivedAt)
     } catch {
       inbound = .invalid(error, fatal: false)
     }
@@ -48,7 +51,8 @@ public struct WireFrameDecoder: ByteToMessageDecoder {
     while try decode(context: context, buffer: &buffer) == .continue {}
     if !failed && buffer.readableBytes > 0 {
       let error = WireError(
-        .malformed, "the stream ended inside a message (\(buffer.readableBytes) bytes of an incomplete frame)")
+        .malformed, "the stream ended inside a message (\(buffer.readableBytes) bytes of an incomplete frame)"
+      )
       fail(error, context: context, buffer: &buffer)
     }
     return .needMoreData

@@ -19,7 +19,8 @@ import Testing
     // The test binary sits in PackageTests.xctest (a file on Linux) in the build folder.
     let candidate = "\(folder)/hiyari-fleet"
     guard access(candidate, X_OK) == 0 else {
-      throw OffloadError("hiyari-fleet is not built at \(candidate): run `swift build --product hiyari-fleet` first")
+      throw OffloadError(
+        "hiyari-fleet is not built at \(candidate): run `swift build --product hiyari-fleet` first")
     }
     return candidate
   }
@@ -45,7 +46,8 @@ import Testing
     posix_spawn_file_actions_adddup2(&actions, output[1], 1)
     posix_spawn_file_actions_addclose(&actions, output[0])
     let arguments = [
-      try Self.executable(), "serve", "--listen", "127.0.0.1:0", "--model", "\(folder)/int8", "--threads", "2",
+      try Self.executable(), "serve", "--listen", "127.0.0.1:0", "--model", "\(folder)/int8", "--threads",
+      "2",
     ]
     var argv = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
@@ -71,7 +73,9 @@ import Testing
     while printed.utf8.count < 65536 {
       guard poll(&poller, 1, 30_000) == 1, read(output[0], &byte, 1) == 1 else { break }
       printed.append(Character(UnicodeScalar(byte)))
-      if byte == UInt8(ascii: "\n"), printed.split(separator: "\n").last?.hasPrefix("listening on") == true { break }
+      if byte == UInt8(ascii: "\n"), printed.split(separator: "\n").last?.hasPrefix("listening on") == true {
+        break
+      }
     }
     #expect(printed.contains("model \(hash) nodes 4 \(folder)/int8"), "\(printed)")
     let line = printed.split(separator: "\n").first { $0.hasPrefix("listening on 127.0.0.1:") }
@@ -82,7 +86,8 @@ import Testing
     let head = try CompiledModel.part(.head, of: graph, cut: cut)
     let crossing = try head.run(TestModels.input(seed: 7))
     let request = TailRequest(
-      frameID: 7, modelHash: hash, cut: cut, budgetMicroseconds: 30_000_000, tensors: [("q1", crossing["q1"]!)])
+      frameID: 7, modelHash: hash, cut: cut, budgetMicroseconds: 30_000_000,
+      tensors: [("q1", crossing["q1"]!)])
     let connection = try RawConnection(port: port)
     try connection.send(try WireCodec.encode(.tailRequest(request)))
     let reply = try #require(try connection.readMessage())

@@ -19,7 +19,8 @@ import Testing
 
   func relay(to port: Int) throws -> LinkRelay {
     try LinkRelay(
-      listen: try SocketAddress(parsing: "127.0.0.1:0"), target: try SocketAddress(parsing: "127.0.0.1:\(port)"),
+      listen: try SocketAddress(parsing: "127.0.0.1:0"),
+      target: try SocketAddress(parsing: "127.0.0.1:\(port)"),
       profile: Self.fastLink)
   }
 
@@ -66,7 +67,8 @@ import Testing
     try await executor.setMode(.cloudOnly)
     let pixels = try await executor.run(frameID: 2, inputs: TestModels.pixels(seed: 2))
     #expect(pixels.tailLocation == .cloud)
-    #expect(TestModels.bytes(pixels.outputs) == (try TestModels.deviceOnly(graph, TestModels.pixels(seed: 2))))
+    #expect(
+      TestModels.bytes(pixels.outputs) == (try TestModels.deviceOnly(graph, TestModels.pixels(seed: 2))))
     // 192 pixels travel as one byte each; inputs that are not pixels travel as floats.
     let floats = try await executor.run(frameID: 3, inputs: TestModels.input(seed: 3))
     #expect(TestModels.bytes(floats.outputs) == (try TestModels.deviceOnly(graph, TestModels.input(seed: 3))))
@@ -85,13 +87,16 @@ import Testing
     defer { Task { await loopback.server.stop() } }
     let client = try await Loopback.client(port: loopback.port)
     let executor = try SplitExecutor(
-      graph: loopback.int8.graph, modelHash: String(repeating: "e", count: 64), client: client, budgetSeconds: 30)
+      graph: loopback.int8.graph, modelHash: String(repeating: "e", count: 64), client: client,
+      budgetSeconds: 30)
     try await executor.setMode(.split(Cut(crossing: ["q1"])))
     let result = try await executor.run(frameID: 1, inputs: TestModels.input(seed: 1))
     #expect(result.tailLocation == .device)
     #expect(result.fallback?.refusal?.code == .unknownModel)
     #expect(result.replanDue)
-    #expect(TestModels.bytes(result.outputs) == (try TestModels.deviceOnly(loopback.int8.graph, TestModels.input(seed: 1))))
+    #expect(
+      TestModels.bytes(result.outputs)
+        == (try TestModels.deviceOnly(loopback.int8.graph, TestModels.input(seed: 1))))
     #expect(await executor.takeReplanDue())
     await client.close()
   }
@@ -134,7 +139,8 @@ import Testing
     func step() async throws {
       let inputs = TestModels.input(seed: frame)
       let result = try await executor.run(frameID: frame, inputs: inputs, budgetSeconds: 5)
-      #expect(TestModels.bytes(result.outputs) == (try TestModels.deviceOnly(graph, inputs)), "frame \(frame)")
+      #expect(
+        TestModels.bytes(result.outputs) == (try TestModels.deviceOnly(graph, inputs)), "frame \(frame)")
       locations.append(result.tailLocation)
       frame += 1
     }
@@ -165,7 +171,8 @@ import Testing
     let (channel, port) = try await ReversingServer.start(graph: graph, batch: 4)
     let client = try await Loopback.client(port: port)
     let executor = try SplitExecutor(
-      graph: graph, modelHash: try ModelBundle.identifier(of: graph), client: client, window: 4, budgetSeconds: 30)
+      graph: graph, modelHash: try ModelBundle.identifier(of: graph), client: client, window: 4,
+      budgetSeconds: 30)
     try await executor.setMode(.split(Cut(crossing: ["q1"])))
     var pending: [PendingFrame] = []
     for frame in UInt64(10)..<14 {
@@ -175,7 +182,9 @@ import Testing
       let result = await frame.result()
       #expect(result.frameID == frame.frameID)
       #expect(result.tailLocation == .cloud, "\(String(describing: result.fallback))")
-      #expect(TestModels.bytes(result.outputs) == (try TestModels.deviceOnly(graph, TestModels.input(seed: frame.frameID))))
+      #expect(
+        TestModels.bytes(result.outputs)
+          == (try TestModels.deviceOnly(graph, TestModels.input(seed: frame.frameID))))
     }
     await client.close()
     try await channel.close()

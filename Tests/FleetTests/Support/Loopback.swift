@@ -11,11 +11,14 @@ struct Loopback {
   let int8: ServedModel
   let float: ServedModel
 
-  static func start(threads: Int = 2, configure: (inout TailServerConfiguration) -> Void = { _ in }) async throws
+  static func start(threads: Int = 2, configure: (inout TailServerConfiguration) -> Void = { _ in })
+    async throws
     -> Loopback
   {
-    let int8 = try ServedModel(graph: try TestModels.int8(), hash: try ModelBundle.identifier(of: try TestModels.int8()))
-    let float = try ServedModel(graph: try TestModels.float(), hash: try ModelBundle.identifier(of: try TestModels.float()))
+    let int8 = try ServedModel(
+      graph: try TestModels.int8(), hash: try ModelBundle.identifier(of: try TestModels.int8()))
+    let float = try ServedModel(
+      graph: try TestModels.float(), hash: try ModelBundle.identifier(of: try TestModels.float()))
     var configuration = TailServerConfiguration(threads: threads)
     configure(&configuration)
     let server = TailServer(models: [int8, float], configuration: configuration)
@@ -36,7 +39,9 @@ struct Loopback {
   }
 
   /// A valid tail request for `model` at `cut` with the head's real outputs for `seed`.
-  static func request(_ model: ServedModel, cut: Cut, frameID: UInt64, seed: UInt64 = 1, budget: UInt64 = 10_000_000)
+  static func request(
+    _ model: ServedModel, cut: Cut, frameID: UInt64, seed: UInt64 = 1, budget: UInt64 = 10_000_000
+  )
     throws -> TailRequest
   {
     let head = try CompiledModel.part(.head, of: model.graph, cut: cut)

@@ -25,7 +25,8 @@ final class ReversingHandler: ChannelInboundHandler {
     guard held.count == batch else { return }
     for request in held.reversed() {
       let tail = try! CompiledModel.part(.tail, of: graph, cut: request.cut)
-      let outputs = try! tail.run(Dictionary(uniqueKeysWithValues: request.tensors.map { ($0.name, $0.tensor) }))
+      let outputs = try! tail.run(
+        Dictionary(uniqueKeysWithValues: request.tensors.map { ($0.name, $0.tensor) }))
       let reply = TailReply(
         frameID: request.frameID, serverSeconds: 0, outputs: graph.outputs.map { ($0, outputs[$0]!) })
       let frame = try! WireCodec.encode(.tailReply(reply))

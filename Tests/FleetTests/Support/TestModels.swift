@@ -25,7 +25,9 @@ enum TestModels {
 
   static func floats(_ shape: [Int], _ random: inout Generator, in range: ClosedRange<Float>) -> Tensor {
     let tensor = try! Tensor(shape: shape, elementType: .float32)
-    tensor.withMutableElements(as: Float.self) { for index in $0.indices { $0[index] = random.float(in: range) } }
+    tensor.withMutableElements(as: Float.self) {
+      for index in $0.indices { $0[index] = random.float(in: range) }
+    }
     return tensor
   }
 
@@ -38,7 +40,8 @@ enum TestModels {
   /// An 8-bit constant (weights or a zero point); the quantization is a placeholder the
   /// operators do not read (their scales come from their own inputs).
   static func codes(_ type: ElementType, _ shape: [Int], _ values: () -> Int) -> Tensor {
-    let tensor = try! Tensor(shape: shape, elementType: type, quantization: Quantization(scale: 1, zeroPoint: 0))
+    let tensor = try! Tensor(
+      shape: shape, elementType: type, quantization: Quantization(scale: 1, zeroPoint: 0))
     if type == .int8 {
       tensor.withMutableElements(as: Int8.self) { for index in $0.indices { $0[index] = Int8(values()) } }
     } else {
@@ -82,7 +85,9 @@ enum TestModels {
     constants["W2"] = codes(.int8, [8, 8, 3, 3]) { random.int(in: -30...30) }
     let bias = { (count: Int) -> Tensor in
       let tensor = try! Tensor(shape: [count], elementType: .int32)
-      tensor.withMutableElements(as: Int32.self) { for index in $0.indices { $0[index] = Int32(random.int(in: -200...200)) } }
+      tensor.withMutableElements(as: Int32.self) {
+        for index in $0.indices { $0[index] = Int32(random.int(in: -200...200)) }
+      }
       return tensor
     }
     constants["B1"] = bias(8)
@@ -123,5 +128,7 @@ enum TestModels {
     try CompiledModel(graph: graph).run(inputs).mapValues { Array($0.bytes) }
   }
 
-  static func bytes(_ outputs: [String: Tensor]) -> [String: [UInt8]] { outputs.mapValues { Array($0.bytes) } }
+  static func bytes(_ outputs: [String: Tensor]) -> [String: [UInt8]] {
+    outputs.mapValues { Array($0.bytes) }
+  }
 }

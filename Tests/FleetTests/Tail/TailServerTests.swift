@@ -35,7 +35,9 @@ import Testing
     }
     #expect(tail.frameID == frameID)
     let expected = try TestModels.deviceOnly(loopback.int8.graph, TestModels.input(seed: frameID))
-    #expect(TestModels.bytes(Dictionary(uniqueKeysWithValues: tail.outputs.map { ($0.name, $0.tensor) })) == expected)
+    #expect(
+      TestModels.bytes(Dictionary(uniqueKeysWithValues: tail.outputs.map { ($0.name, $0.tensor) }))
+        == expected)
     #expect(tail.serverSeconds > 0)
   }
 
@@ -80,7 +82,8 @@ import Testing
     wrongShape.tensors = [("q1", small)]
     try expectRefusal(connection, try WireCodec.encode(.tailRequest(wrongShape)), .badTensor, frameID: 10)
     var wrongScale = good
-    let rescaled = try Tensor(shape: q1.shape, elementType: .uint8, quantization: Quantization(scale: 0.5, zeroPoint: 100))
+    let rescaled = try Tensor(
+      shape: q1.shape, elementType: .uint8, quantization: Quantization(scale: 0.5, zeroPoint: 100))
     wrongScale.tensors = [("q1", rescaled)]
     try expectRefusal(connection, try WireCodec.encode(.tailRequest(wrongScale)), .badTensor, frameID: 10)
     var wrongType = good
@@ -94,7 +97,8 @@ import Testing
     expired.budgetMicroseconds = 0
     try expectRefusal(connection, try WireCodec.encode(.tailRequest(expired)), .deadlineExpired, frameID: 10)
     try expectRefusal(
-      connection, try WireCodec.encode(.tailReply(TailReply(frameID: 4, serverSeconds: 0, outputs: []))), .malformed,
+      connection, try WireCodec.encode(.tailReply(TailReply(frameID: 4, serverSeconds: 0, outputs: []))),
+      .malformed,
       frameID: 4)
     try expectServed(connection, loopback, frameID: 12)
   }
@@ -112,7 +116,8 @@ import Testing
 
     // Truncated: the stream ends inside a frame (the client half-closes and keeps reading).
     let truncated = try RawConnection(port: loopback.port)
-    let frame = try WireCodec.encode(.tailRequest(try Loopback.request(loopback.int8, cut: int8Cut, frameID: 3)))
+    let frame = try WireCodec.encode(
+      .tailRequest(try Loopback.request(loopback.int8, cut: int8Cut, frameID: 3)))
     try truncated.send(Array(frame.prefix(frame.count / 2)))
     truncated.shutdownWrite()
     let reply = try #require(try truncated.readMessage())
@@ -139,7 +144,8 @@ import Testing
       for device in 0..<16 {
         group.addTask {
           let client = try await Loopback.client(port: port)
-          let executor = try SplitExecutor(graph: graph, modelHash: hash, client: client, window: 3, budgetSeconds: 30)
+          let executor = try SplitExecutor(
+            graph: graph, modelHash: hash, client: client, window: 3, budgetSeconds: 30)
           try await executor.setMode(.split(cut))
           var pending: [PendingFrame] = []
           for frame in 0..<4 {

@@ -50,16 +50,22 @@ import Testing
     limits.maximumMessageBytes = 200
     let big = try Tensor(shape: [1000], elementType: .float32)
     let request = TailRequest(
-      frameID: 5, modelHash: WireSamples.hash, cut: Cut(crossing: ["x"]), budgetMicroseconds: 1, tensors: [("x", big)])
-    let error = #expect(throws: WireError.self) { try WireCodec.encode(.tailRequest(request), limits: limits) }
+      frameID: 5, modelHash: WireSamples.hash, cut: Cut(crossing: ["x"]), budgetMicroseconds: 1,
+      tensors: [("x", big)])
+    let error = #expect(throws: WireError.self) {
+      try WireCodec.encode(.tailRequest(request), limits: limits)
+    }
     #expect(error?.code == .oversized)
     #expect(error?.frameID == 5)
-    let badHash = TailRequest(frameID: 5, modelHash: "xyz", cut: Cut(crossing: []), budgetMicroseconds: 1, tensors: [])
-    #expect((#expect(throws: WireError.self) { try WireCodec.encode(.tailRequest(badHash)) })?.code == .malformed)
+    let badHash = TailRequest(
+      frameID: 5, modelHash: "xyz", cut: Cut(crossing: []), budgetMicroseconds: 1, tensors: [])
+    #expect(
+      (#expect(throws: WireError.self) { try WireCodec.encode(.tailRequest(badHash)) })?.code == .malformed)
   }
 
   /// Decodes a request whose body was edited by `edit` (the frame length is fixed up after).
-  func decodeEdited(_ edit: (inout [UInt8]) -> Void, limits: WireLimits = WireLimits()) throws -> WireMessage {
+  func decodeEdited(_ edit: (inout [UInt8]) -> Void, limits: WireLimits = WireLimits()) throws -> WireMessage
+  {
     var frame = try WireCodec.encode(try WireSamples.messages()[0])
     edit(&frame)
     let length = UInt32(frame.count - 4)
@@ -76,13 +82,17 @@ import Testing
     // The cut count sits after length, version, type, frame id, hash and budget.
     let countOffset = 6 + 8 + 32 + 8
     let count = #expect(throws: WireError.self) {
-      try decodeEdited { $0[countOffset] = 0xFF; $0[countOffset + 1] = 0xFF }
+      try decodeEdited {
+        $0[countOffset] = 0xFF; $0[countOffset + 1] = 0xFF
+      }
     }
     #expect(count?.code == .malformed)
     #expect(count?.frameID == 42)
     #expect(count?.message.contains("65535 tensors exceeds the limit of 64") == true)
     let name = #expect(throws: WireError.self) {
-      try decodeEdited { $0[countOffset + 2] = 0xFF; $0[countOffset + 3] = 0x7F }
+      try decodeEdited {
+        $0[countOffset + 2] = 0xFF; $0[countOffset + 3] = 0x7F
+      }
     }
     #expect(name?.message.contains("exceeds the limit of 256") == true)
     let trailing = #expect(throws: WireError.self) { try decodeEdited { $0.append(0) } }

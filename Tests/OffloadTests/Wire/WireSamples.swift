@@ -18,8 +18,14 @@ enum WireSamples {
 
   static func tensors() throws -> [(name: String, tensor: Tensor)] {
     [
-      ("features", try tensor(.uint8, [1, 4, 3, 5], quantization: .init(scale: 0.02, zeroPoint: 3), seed: 1)),
-      ("signed", try tensor(.int8, [1, 2, 2], quantization: .init(scales: [0.1, 0.2], zeroPoints: [0, -1], axis: 1), seed: 2)),
+      (
+        "features", try tensor(.uint8, [1, 4, 3, 5], quantization: .init(scale: 0.02, zeroPoint: 3), seed: 1)
+      ),
+      (
+        "signed",
+        try tensor(
+          .int8, [1, 2, 2], quantization: .init(scales: [0.1, 0.2], zeroPoints: [0, -1], axis: 1), seed: 2)
+      ),
       ("logits", try tensor(.float32, [1, 3, 4], seed: 3)),
       ("indices", try tensor(.int32, [5], seed: 4)),
     ]
@@ -27,7 +33,8 @@ enum WireSamples {
 
   static func profile() -> DeviceProfile {
     DeviceProfile(
-      model: hash, machine: MachineDescription(cpuModel: "test", architecture: "x86_64", cores: 2, features: ["avx2"]),
+      model: hash,
+      machine: MachineDescription(cpuModel: "test", architecture: "x86_64", cores: 2, features: ["avx2"]),
       date: "2026-11-22T00:00:00Z", threads: 1, runs: 3, nodeMilliseconds: ["a": 0.5, "b": 1.25],
       nodeOperators: ["a": "Conv", "b": "Relu"], tensorBytes: ["x": 12, "y": 4], totalMilliseconds: 1.75)
   }
@@ -49,5 +56,7 @@ enum WireSamples {
     ]
   }
 
-  static func bytes(_ tensors: [(name: String, tensor: Tensor)]) -> [[UInt8]] { tensors.map { Array($0.tensor.bytes) } }
+  static func bytes(_ tensors: [(name: String, tensor: Tensor)]) -> [[UInt8]] {
+    tensors.map { Array($0.tensor.bytes) }
+  }
 }
