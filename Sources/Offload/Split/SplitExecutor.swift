@@ -192,7 +192,8 @@ public actor SplitExecutor {
     guard byName.count == graph.outputs.count, outputs.count == byName.count else { return nil }
     for name in graph.outputs {
       guard let tensor = byName[name], let info = tail.tensorInfos[name], tensor.shape == info.shape,
-        tensor.elementType == info.elementType
+        tensor.elementType == info.elementType,
+        !info.elementType.isQuantized || tensor.quantization == info.quantization
       else { return nil }
     }
     return byName

@@ -33,6 +33,15 @@ import Testing
     return (executor, client)
   }
 
+  /// The int8 model split at q1, its requests through a relay (to stall or cut) to a server.
+  func relayedInt8Split() async throws -> (Loopback, LinkRelay, SplitExecutor, OffloadClient) {
+    let loopback = try await Loopback.start()
+    let relay = try relay(to: loopback.port)
+    let (executor, client) = try await executor(loopback.int8, port: Int(relay.address.port))
+    try await executor.setMode(.split(Cut(crossing: ["q1"])))
+    return (loopback, relay, executor, client)
+  }
+
   @Test func int8SplitEqualsDeviceOnlyBitExact() async throws {
     let loopback = try await Loopback.start()
     defer { Task { await loopback.server.stop() } }
@@ -102,13 +111,12 @@ import Testing
   }
 
   @Test func aMissedDeadlineRunsTheTailOnTheDevice() async throws {
-    let loopback = try await Loopback.start()
-    defer { Task { await loopback.server.stop() } }
-    let relay = try relay(to: loopback.port)
-    defer { relay.stop() }
-    let (executor, client) = try await executor(loopback.int8, port: Int(relay.address.port))
+    let (loopback, relay, executor, client) = try await relayedInt8Split()
+    defer {
+      relay.stop()
+      Task { await loopback.server.stop() }
+    }
     let graph = loopback.int8.graph
-    try await executor.setMode(.split(Cut(crossing: ["q1"])))
     let before = try await executor.run(frameID: 1, inputs: TestModels.input(seed: 1))
     #expect(before.tailLocation == .cloud)
 
@@ -127,13 +135,12 @@ import Testing
   }
 
   @Test func aLinkCutLosesNoFrameAndOffloadResumesAfterRestore() async throws {
-    let loopback = try await Loopback.start()
-    defer { Task { await loopback.server.stop() } }
-    let relay = try relay(to: loopback.port)
-    defer { relay.stop() }
-    let (executor, client) = try await executor(loopback.int8, port: Int(relay.address.port))
+    let (loopback, relay, executor, client) = try await relayedInt8Split()
+    defer {
+      relay.stop()
+      Task { await loopback.server.stop() }
+    }
     let graph = loopback.int8.graph
-    try await executor.setMode(.split(Cut(crossing: ["q1"])))
     var locations: [TailLocation] = []
     var frame: UInt64 = 0
     func step() async throws {
