@@ -133,6 +133,46 @@ import Testing
     try expectServed(try RawConnection(port: loopback.port), loopback, frameID: 2)
   }
 
+  @Test func aFullQueueAnswersOverloadedAndEveryRequestIsAnswered() async throws {
+    // One place in the queue, held by a long profile (thousands of timed runs) while five tail
+    // requests arrive right behind it on the same connection.
+    let loopback = try await Loopback.start(threads: 1) {
+      $0.queueLimit = 1
+      $0.profileRuns = 20_000
+    }
+    defer { Task { await loopback.server.stop() } }
+    let connection = try RawConnection(port: loopback.port)
+    var bytes = try WireCodec.encode(
+      .profileRequest(ProfileRequest(requestID: 99, modelHash: loopback.float.hash)))
+    for frame in UInt64(1)...5 {
+      bytes += try WireCodec.encode(
+        .tailRequest(try Loopback.request(loopback.int8, cut: int8Cut, frameID: frame, seed: frame)))
+    }
+    try connection.send(bytes)
+    var answered: Set<UInt64> = []
+    var overloaded = 0
+    for _ in 0..<6 {
+      let reply = try #require(try connection.readMessage())
+      switch reply {
+      case .errorReply(let refusal):
+        #expect(refusal.code == .overloaded, "\(refusal.message)")
+        overloaded += 1
+      case .profileReply(let profile):
+        #expect(profile.profile.model == loopback.float.hash)
+      case .tailReply(let tail):
+        let expected = try TestModels.deviceOnly(loopback.int8.graph, TestModels.input(seed: tail.frameID))
+        #expect(
+          TestModels.bytes(Dictionary(uniqueKeysWithValues: tail.outputs.map { ($0.name, $0.tensor) }))
+            == expected)
+      default: Issue.record("unexpected \(reply.type)")
+      }
+      if let id = reply.id { answered.insert(id) }
+    }
+    #expect(answered == [99, 1, 2, 3, 4, 5])
+    #expect(overloaded > 0)
+    try expectServed(connection, loopback, frameID: 6)
+  }
+
   @Test func sixteenDevicesEachGetTheirOwnFrames() async throws {
     let loopback = try await Loopback.start(threads: 2)
     defer { Task { await loopback.server.stop() } }
