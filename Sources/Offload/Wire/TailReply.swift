@@ -19,7 +19,8 @@ public struct TailReply: Sendable {
 
   func encode(into writer: inout WireWriter) throws(WireError) {
     writer.integer(frameID)
-    writer.integer(UInt64(max(0, min(serverSeconds * 1e9, Double(UInt64.max / 2)))))
+    let nanoseconds = serverSeconds * 1e9
+    writer.integer(nanoseconds.isFinite ? UInt64(max(0, min(nanoseconds, Double(UInt64.max / 2)))) : 0)
     try writer.tensors(outputs, frameID: frameID)
   }
 
