@@ -8,7 +8,7 @@ import Testing
 
 /// `hiyari-fleet serve` as a process: start it on port 0 with a bundle, read the port it
 /// prints, get a tail served, stop it with SIGTERM and expect exit status 0.
-@Suite struct FleetServeCommandTests {
+@Suite struct ServeTests {
   /// The built `hiyari-fleet`, next to this test bundle (`swift test` builds every product).
   static func executable() throws -> String {
     var path = [CChar](repeating: 0, count: 4096)

@@ -11,7 +11,7 @@ import Testing
 /// Split execution end to end: `SplitExecutor` and `OffloadClient` on the device side, a
 /// `TailServer` on loopback, real tails, and a `LinkRelay` where the link must misbehave. Every
 /// frame's outputs must equal the device-only outputs bit for bit, wherever its tail ran.
-@Suite struct SplitOverNetworkTests {
+@Suite struct SplitExecutorTests {
   static let fastLink = LinkProfile(
     name: "loopback",
     estimate: LinkEstimate(uplinkBitsPerSecond: 1e9, downlinkBitsPerSecond: 1e9, roundTripSeconds: 0.002),
