@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "hiyari", targets: ["hiyari"]),
     .executable(name: "hiyari-netem", targets: ["hiyari-netem"]),
+    .executable(name: "hiyari-synth", targets: ["hiyari-synth"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,9 @@ let package = Package(
     // The link emulator: a TCP relay with each link profile's rate, delay and jitter (this
     // kernel has no netem), for tests and benchmarks of offload.
     .target(name: "LinkEmulation", dependencies: ["Offload"]),
+    // Synthetic dashcam scenes and near-miss scenarios with ground truth (a dev tool's module,
+    // never linked into the device binary).
+    .target(name: "Synth", dependencies: ["Engine", "Capture"]),
     // The device CLI.
     .executableTarget(
       name: "hiyari",
@@ -49,10 +53,17 @@ let package = Package(
       dependencies: [
         "LinkEmulation", "Offload", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The synthetic data generator as a command.
+    .executableTarget(
+      name: "hiyari-synth",
+      dependencies: [
+        "Synth", "Capture", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
     .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
+    .testTarget(name: "SynthTests", dependencies: ["Synth", "Capture"]),
   ]
 )

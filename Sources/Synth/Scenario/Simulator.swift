@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Steps scripted road users and the ego through time (4 sub-steps per frame) and records one
+/// state per frame.
+enum Simulator {
+  static let subSteps = 4
+
+  static func run(_ plan: ActorPlan, frames: Int, fps: Double) -> Actor {
+    let dt = 1 / (fps * Double(subSteps))
+    var states: [ActorState] = []
+    states.reserveCapacity(frames)
+    var state = ActorState(s: plan.s, d: plan.d)
+    var speed = 0.0
+    var startD = plan.d
+    var activeLaneChange = -1
+    switch plan.motion {
+    case .driving(let v, let oncoming, _, _):
+      speed = v
+      state.yaw = oncoming ? .pi : 0
+    case .crossing(_, _, let toD): state.yaw = toD > plan.d ? .pi / 2 : -.pi / 2
+    case .walking(let v): state.yaw = v >= 0 ? 0 : .pi
+    case .parked: break
+    }
+    var time = 0.0
+    for _ in 0..<frames {
+      states.append(state)
+      for _ in 0..<subSteps {
+        time += dt
+        switch plan.motion {
+        case .driving(_, let oncoming, let speedChanges, let laneChanges):
+          let acceleration = accelerationTowards(speedChanges, time: time, speed: speed)
+          speed = max(0, speed + acceleration * dt)
+          let direction = oncoming ? -1.0 : 1.0
+          let previousD = state.d
+          if let index = laneChanges.lastIndex(where: { $0.time <= time }) {
+            if index != activeLaneChange {
+              activeLaneChange = index
+              startD = state.d
+            }
+            let change = laneChanges[index]
+            let u = min(1, (time - change.time) / change.duration)
+            state.d = startD + (change.toD - startD) * (1 - cos(.pi * u)) / 2
+          }
+          state.speedS = direction * speed
+          state.speedD = (state.d - previousD) / dt
+          state.s += state.speedS * dt
+          state.acceleration = acceleration
+          state.yaw = speed > 0.5 ? atan2(state.speedD, state.speedS) : (oncoming ? .pi : 0)
+          state.travelled += speed * dt
+        case .crossing(let startTime, let v, let toD):
+          let remaining = toD - state.d
+          if time >= startTime && abs(remaining) > 1e-9 {
+            let step = min(abs(remaining), v * dt)
+            state.d += remaining > 0 ? step : -step
+            state.speedD = (remaining > 0 ? 1 : -1) * step / dt
+            state.travelled += step
+          } else {
+            state.speedD = 0
+          }
+        case .walking(let v):
+          state.s += v * dt
+          state.speedS = v
+          state.travelled += abs(v) * dt
+        case .parked: break
+        }
+      }
+    }
+    return Actor(
+      track: plan.track, kind: plan.kind, size: plan.size, colour: plan.colour, secondColour: plan.secondColour,
+      skin: plan.skin, states: states)
+  }
+
+  static func accelerationTowards(_ changes: [SpeedChange], time: Double, speed: Double) -> Double {
+    guard let change = changes.last(where: { $0.time <= time }) else { return 0 }
+    let difference = change.targetSpeed - speed
+    if abs(difference) < 1e-6 { return 0 }
+    return difference > 0 ? change.rate : -change.rate
+  }
+
+  /// The ego's trajectory, reacting (per its plan) to the scripted users in `actors`.
+  static func runEgo(_ plan: EgoPlan, actors: [Actor], frames: Int, fps: Double, weavePhase: Double) -> [ActorState] {
+    let dt = 1 / (fps * Double(subSteps))
+    var states: [ActorState] = []
+    states.reserveCapacity(frames)
+    var speed = plan.speed
+    var state = ActorState(s: 0, d: 0, speedS: speed)
+    var braking = false
+    var time = 0.0
+    func weave(_ t: Double) -> Double { plan.weave * sin(2 * .pi * t / plan.weavePeriod + weavePhase) }
+    state.d = weave(0)
+    for frame in 0..<frames {
+      states.append(state)
+      for step in 0..<subSteps {
+        let fraction = Double(step) / Double(subSteps)
+        var acceleration = accelerationTowards(plan.speedChanges, time: time, speed: speed)
+        var threat = false
+        var nearest = Double.infinity
+        for actor in actors {
+          let other = actor.state(frame: frame).blended(actor.state(frame: frame + 1), fraction)
+          let relation = EgoRelation(ego: state, actor: actor, state: other)
+          guard relation.inEgoPath else { continue }
+          nearest = min(nearest, relation.gap)
+          if let headway = plan.followHeadway {
+            let desired = 4 + headway * speed
+            let follow = 0.25 * (relation.gap - desired) - 0.9 * relation.closingSpeed
+            acceleration = min(acceleration, max(-4, min(1.5, follow)))
+          }
+          if let reaction = plan.reactionTTC, let ttc = relation.ttc, ttc < reaction || braking {
+            threat = true
+            let room = max(relation.gap - 2, 0.3)
+            let needed = relation.closingSpeed * relation.closingSpeed / (2 * room) + max(0, -other.acceleration)
+            acceleration = min(acceleration, -min(plan.maximumBraking, max(3, needed)))
+          }
+        }
+        braking = threat
+        // After a scare the driver gets back to the cruising speed once the road ahead is clear.
+        if !threat && plan.speedChanges.isEmpty && speed < plan.speed && nearest > 30 + 2 * speed {
+          acceleration = max(acceleration, 1.2)
+        }
+        speed = max(0, speed + acceleration * dt)
+        time += dt
+        state.s += speed * dt
+        let d = weave(time)
+        state.speedD = (d - state.d) / dt
+        state.d = d
+        state.speedS = speed
+        state.acceleration = acceleration
+        state.yaw = speed > 0.5 ? atan2(state.speedD, speed) : 0
+        state.travelled += speed * dt
+      }
+    }
+    return states
+  }
+}
