@@ -35,6 +35,28 @@ public enum DurableFile {
       throw error
     }
     Glibc.close(descriptor)
+    try publish(temporary, as: path)
+  }
+
+  /// Makes a file written under a temporary name durable and gives it its final name: fsync the
+  /// file, rename it over `path`, fsync the folder. For files written by other code (a muxer),
+  /// so a crash leaves only the temporary name, never a half-written file under the real one.
+  /// The temporary file is removed if this fails.
+  public static func commit(_ temporary: String, as path: String) throws(WriteError) {
+    let descriptor = open(temporary, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw failure(path, "cannot open \(temporary)") }
+    guard fsync(descriptor) == 0 else {
+      let error = failure(path, "fsync failed")
+      Glibc.close(descriptor)
+      unlink(temporary)
+      throw error
+    }
+    Glibc.close(descriptor)
+    try publish(temporary, as: path)
+  }
+
+  /// Renames a synced temporary file over `path` and syncs the folder.
+  private static func publish(_ temporary: String, as path: String) throws(WriteError) {
     guard rename(temporary, path) == 0 else {
       let error = failure(path, "rename failed")
       unlink(temporary)
