@@ -42,13 +42,14 @@ extension Mesh {
       addPanel(x: x, y: tailY, z: rear, facingForward: false, albedo: Paint.tailLight, emissive: lamps.tail, at)
       addPanel(x: x, y: headY, z: front, facingForward: true, albedo: Paint.headLight, emissive: lamps.head, at)
       let centreX = side * (outer + inner) / 2
+      let backwards = at.place(SIMD3(0, 0, -1)) - at.place(.zero)
       if lamps.on || lamps.braking {
         glows.append(Glow(position: at.place(SIMD3(centreX, (tailY.lowerBound + tailY.upperBound) / 2, rear - 0.05)),
-          colour: lamps.tail, radius: 0.35, id: at.id))
+          colour: lamps.tail, radius: 0.3, direction: backwards, id: at.id))
       }
       if lamps.on {
         glows.append(Glow(position: at.place(SIMD3(centreX, (headY.lowerBound + headY.upperBound) / 2, front + 0.05)),
-          colour: lamps.head, radius: 0.9, id: at.id))
+          colour: lamps.head, radius: 0.6, direction: -backwards, id: at.id))
       }
     }
   }

@@ -38,10 +38,13 @@ struct Effects {
       let index = row * width + column
       // Hidden when something nearer than the lamp covers its centre.
       if raster.ids[index] != glow.id && raster.inverseDepth[index] > Float(1 / p.z) * 1.03 { continue }
+      let towardsCamera = -dot(glow.direction, glow.position) / dot(glow.position, glow.position).squareRoot()
+      guard towardsCamera > 0.05 || glow.id == Mesh.sceneryID else { continue }
+      let aim = glow.id == Mesh.sceneryID ? 0.6 : Float(towardsCamera * towardsCamera)
       let radius = max(1.5, view.focal * glow.radius * haze / p.z)
       let extent = Int(min(radius, 120 * scale + 4).rounded(.up))
       let fade = Float(exp(-p.z / (conditions.visibility * 1.5)))
-      let strength = glow.colour * 0.5 * night * fade
+      let strength = glow.colour * 0.4 * night * fade * aim
       let inverse = 1 / (radius * radius)
       raster.colour.withUnsafeMutableBufferPointer { rgb in
         for y in max(0, row - extent)...min(height - 1, row + extent) {

@@ -9,6 +9,8 @@ struct Glow {
   var colour: SIMD3<Float>
   /// Radius of the halo in metres.
   var radius: Double
+  /// Which way the lamp shines (unit, level ego frame); a lamp facing away shows no halo.
+  var direction: SIMD3<Double>
   /// The object it belongs to (its light is hidden when this object does not cover the pixel and
   /// something nearer does).
   var id: UInt16

@@ -65,9 +65,14 @@ extension SceneRenderer {
     let groundLight = palette.ambient + palette.sun * Float(max(0, -palette.sunDirection.y))
     let visibility = scenario.conditions.visibility
     let seed = scenario.seed
-    raster.colour.withUnsafeMutableBufferPointer { rgb in
-      raster.inverseDepth.withUnsafeMutableBufferPointer { depth in
-        raster.ids.withUnsafeMutableBufferPointer { ids in
+    // Work on the buffers moved out of the class property: nested access to one stored property
+    // of a class is an exclusivity conflict.
+    var local = raster
+    raster = Raster()
+    defer { raster = local }
+    local.colour.withUnsafeMutableBufferPointer { rgb in
+      local.inverseDepth.withUnsafeMutableBufferPointer { depth in
+        local.ids.withUnsafeMutableBufferPointer { ids in
           for index in 0..<(width * height) {
             depth[index] = 0
             ids[index] = 0

@@ -88,7 +88,7 @@ extension Mesh {
     addPanel(x: (reach - 0.25)...(reach + 0.25), y: (height - 0.22)...(height - 0.16), z: 0.1, facingForward: false,
       albedo: SIMD3(0.8, 0.8, 0.7), emissive: lamp, at)
     if lampsOn {
-      glows.append(Glow(position: at.place(SIMD3(reach, height - 0.25, 0)), colour: lamp, radius: 1.4, id: Mesh.sceneryID))
+      glows.append(Glow(position: at.place(SIMD3(reach, height - 0.25, 0)), colour: lamp, radius: 1.2, direction: SIMD3(0, 1, 0), id: Mesh.sceneryID))
     }
   }
 }

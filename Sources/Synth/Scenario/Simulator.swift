@@ -69,7 +69,7 @@ enum Simulator {
     }
     return Actor(
       track: plan.track, kind: plan.kind, size: plan.size, colour: plan.colour, secondColour: plan.secondColour,
-      skin: plan.skin, states: states)
+      skin: plan.skin, isParked: plan.motion == .parked, states: states)
   }
 
   static func accelerationTowards(_ changes: [SpeedChange], time: Double, speed: Double) -> Double {

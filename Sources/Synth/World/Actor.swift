@@ -12,6 +12,8 @@ public struct Actor: Sendable {
   var colour: SIMD3<Float>
   var secondColour: SIMD3<Float>
   var skin: SIMD3<Float>
+  /// Parked (lamps off).
+  public var isParked: Bool
   /// One state per frame, starting at time 0.
   public var states: [ActorState]
 
