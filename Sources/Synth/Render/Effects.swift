@@ -6,7 +6,7 @@
 /// the tone curve and sensor noise. Random parts come from the seed and the frame number only.
 struct Effects {
   let view: View
-  let conditions: Conditions
+  var conditions: Conditions
   let seed: UInt64
   let frame: Int
   var random: SynthRandom

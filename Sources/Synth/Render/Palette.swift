@@ -33,7 +33,7 @@ struct Palette {
       skyHorizon = SIMD3(0.02, 0.018, 0.025)
       ambient = 0.015
       sun = 0
-      headlights = 3.5
+      headlights = 2.5
       sunDirection = SIMD3(0, -1, 0)
     }
     let length = (sunDirection * sunDirection).sum().squareRoot()

@@ -33,6 +33,30 @@ struct Raster {
     var a = 0.0
     var b = 0.0
     var c = 0.0
+
+    /// The polygon cut to the rectangle [0, width] x [0, height] (Sutherland-Hodgman).
+    func clipped(width: Double, height: Double) -> [SIMD2<Double>] {
+      var points = zip(u, v).map { SIMD2($0, $1) }
+      let edges: [(axis: Int, limit: Double, keepBelow: Bool)] = [
+        (0, 0, false), (0, width, true), (1, 0, false), (1, height, true),
+      ]
+      for edge in edges where !points.isEmpty {
+        var result: [SIMD2<Double>] = []
+        for k in points.indices {
+          let a = points[k]
+          let b = points[(k + 1) % points.count]
+          let aIn = edge.keepBelow ? a[edge.axis] <= edge.limit : a[edge.axis] >= edge.limit
+          let bIn = edge.keepBelow ? b[edge.axis] <= edge.limit : b[edge.axis] >= edge.limit
+          if aIn { result.append(a) }
+          if aIn != bIn {
+            let t = (edge.limit - a[edge.axis]) / (b[edge.axis] - a[edge.axis])
+            result.append(a + (b - a) * t)
+          }
+        }
+        points = result
+      }
+      return points
+    }
   }
 
   /// The rows and, per row, the pixel span [first, last] a convex polygon covers.

@@ -178,4 +178,21 @@ extension SceneRenderer {
       }
     }
   }
+
+  /// Two flat colours split at the horizon row (for tests of geometry).
+  func drawFlatBackground(_ view: View, sky: SIMD3<Float>, ground: SIMD3<Float>) {
+    let width = raster.width
+    for row in 0..<raster.height {
+      let yc = (Double(row) + 0.5 - view.centreY) / view.focal
+      let colour = yc * view.cosPitch + view.sinPitch <= 0 ? sky : ground
+      for column in 0..<width {
+        let index = row * width + column
+        raster.colour[3 * index] = colour.x
+        raster.colour[3 * index + 1] = colour.y
+        raster.colour[3 * index + 2] = colour.z
+        raster.inverseDepth[index] = 0
+        raster.ids[index] = 0
+      }
+    }
+  }
 }

@@ -11,8 +11,10 @@ public final class SceneRenderer {
   var raster = Raster()
   var mesh = Mesh()
   private var gammaTable: [UInt8] = []
+  public let options: RenderOptions
 
-  public init() {
+  public init(options: RenderOptions = RenderOptions()) {
+    self.options = options
     gammaTable = (0..<4096).map { index in
       let linear = Double(index) / 4095
       let encoded = linear <= 0.0031308 ? 12.92 * linear : 1.055 * pow(linear, 1 / 2.4) - 0.055
@@ -30,14 +32,20 @@ public final class SceneRenderer {
     raster.reset(width: view.camera.width, height: view.camera.height)
     var random = SynthRandom(seed: scenario.seed, stream: 11)
     let palette = Palette(scenario.conditions, random: &random)
-    drawBackground(view, palette)
+    if let flat = options.flatBackground {
+      drawFlatBackground(view, sky: flat.sky, ground: flat.ground)
+    } else {
+      drawBackground(view, palette)
+    }
     mesh.removeAll()
     let lampsOn = scenario.conditions.light != .day || scenario.conditions.weather == .fog
     let egoS = view.ego.s
-    mesh.addScenery(
-      road: scenario.road, seed: scenario.seed, clutter: scenario.clutter, from: egoS - 5, to: egoS + 220,
-      lampsOn: scenario.conditions.light == .night
-    ) { s, d, yaw in view.placement(s: s, d: d, yaw: yaw, id: Mesh.sceneryID) }
+    if options.scenery {
+      mesh.addScenery(
+        road: scenario.road, seed: scenario.seed, clutter: scenario.clutter, from: egoS - 5, to: egoS + 220,
+        lampsOn: scenario.conditions.light == .night
+      ) { s, d, yaw in view.placement(s: s, d: d, yaw: yaw, id: Mesh.sceneryID) }
+    }
     var instances: [(actor: Int, faces: Range<Int>)] = []
     for (number, actor) in scenario.actors.enumerated() {
       let state = actor.state(frame: frame)
@@ -56,10 +64,15 @@ public final class SceneRenderer {
     }
     let labels = label(scenario, view, instances, projected)
     var effects = Effects(view: view, conditions: scenario.conditions, seed: scenario.seed, frame: frame)
-    effects.addGlows(mesh.glows, &raster, palette: palette)
-    effects.addGlare(&raster)
-    effects.addRain(&raster)
-    effects.blur(&raster, speed: view.ego.speedS)
+    if options.sensorEffects {
+      effects.addGlows(mesh.glows, &raster, palette: palette)
+      effects.addGlare(&raster)
+      effects.addRain(&raster)
+      effects.blur(&raster, speed: view.ego.speedS)
+    } else {
+      effects.conditions.noise = 0
+      effects.conditions.weather = .clear
+    }
     let pixels = effects.expose(raster, gamma: gammaTable)
     return (RGBImage(width: view.camera.width, height: view.camera.height, pixels: pixels), labels)
   }
@@ -82,14 +95,16 @@ public final class SceneRenderer {
       for face in instance.faces {
         guard let polygon = projected[face] else { continue }
         silhouette += raster.cover(polygon)
-        for k in polygon.u.indices {
-          box.x1 = min(box.x1, polygon.u[k])
-          box.x2 = max(box.x2, polygon.u[k])
-          box.y1 = min(box.y1, polygon.v[k])
-          box.y2 = max(box.y2, polygon.v[k])
+        // The box bounds the polygon's part inside the picture, not its off-screen vertices.
+        let inside = polygon.clipped(width: width, height: height)
+        for point in inside {
+          box.x1 = min(box.x1, point.x)
+          box.x2 = max(box.x2, point.x)
+          box.y1 = min(box.y1, point.y)
+          box.y2 = max(box.y2, point.y)
         }
       }
-      guard silhouette > 0 else { continue }
+      guard silhouette > 0, box.x1 <= box.x2 else { continue }
       let actor = scenario.actors[instance.actor]
       let state = actor.state(frame: view.frame)
       let relation = EgoRelation(ego: view.ego, actor: actor, state: state)

@@ -167,10 +167,13 @@ struct ScriptBuilder {
       road.intersections.removeAll { abs($0 - s) < 60 }
       road.intersections.append(s)
       let fromSide = random.chance(0.6) ? road.kerbSide : -road.kerbSide
-      let startD = fromSide > 0 ? road.nearKerb + fromSide * (road.sidewalkWidth + 4) : road.farKerb + fromSide * (road.sidewalkWidth + 4)
+      let kerb = fromSide == road.kerbSide ? road.nearKerb : road.farKerb
       let entryD = fromSide * (EgoRelation.corridorHalfWidth + 0.9 + ego.weave)
-      let startTime = enterAt - abs(startD - entryD) / rideSpeed
-      let toD = fromSide > 0 ? road.farKerb - fromSide * 6 : road.nearKerb - fromSide * 6
+      // Start on the cross street beyond the sidewalk, but no earlier than half a second in.
+      let approach = min(abs(kerb - entryD) + road.sidewalkWidth + 4, rideSpeed * (enterAt - 0.5))
+      let startD = entryD + fromSide * approach
+      let startTime = enterAt - approach / rideSpeed
+      let toD = (fromSide == road.kerbSide ? road.farKerb : road.nearKerb) - fromSide * 6
       add(
         random.chance(0.8) ? .bicycle : .pedestrian, s: s, d: startD,
         motion: .crossing(startTime: startTime, speed: rideSpeed, toD: toD))
@@ -190,7 +193,7 @@ struct ScriptBuilder {
         kind, s: s, d: lane,
         motion: .driving(
           speed: vo, oncoming: true, speedChanges: [],
-          laneChanges: [LaneChange(time: driftAt, duration: duration, toD: lane * random.uniform(0.1, 0.35)), back]),
+          laneChanges: [LaneChange(time: driftAt, duration: duration, toD: -road.kerbSide * random.uniform(0.2, 1.0)), back]),
         size: size)
     }
     addTraffic()

@@ -19,8 +19,11 @@ enum Simulator {
     case .driving(let v, let oncoming, _, _):
       speed = v
       state.yaw = oncoming ? .pi : 0
+      state.speedS = oncoming ? -v : v
     case .crossing(_, _, let toD): state.yaw = toD > plan.d ? .pi / 2 : -.pi / 2
-    case .walking(let v): state.yaw = v >= 0 ? 0 : .pi
+    case .walking(let v):
+      state.yaw = v >= 0 ? 0 : .pi
+      state.speedS = v
     case .parked: break
     }
     var time = 0.0
