@@ -8,7 +8,7 @@ struct HiyariSynth: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hiyari-synth",
     abstract: "Render synthetic dashcam scenarios (H.264 MP4 + JSON labels with near-miss ground truth).",
-    subcommands: [ScenarioCommand.self, DatasetCommand.self, PreviewCommand.self])
+    subcommands: [ScenarioCommand.self, DatasetCommand.self, PreviewCommand.self, BenchCommand.self])
 }
 
 /// Options every subcommand that renders shares.

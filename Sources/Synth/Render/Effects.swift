@@ -79,22 +79,35 @@ struct Effects {
       let t = 0.4 * Double(k)
       ghosts.append((sunU + (view.centreX - sunU) * t * 1.6, sunV + (view.centreY - sunV) * t * 1.6, Double(width) * (0.015 + 0.012 * Double(k))))
     }
+    let coreScale = Float(1 / (core * core))
+    let veilScale = Float(1 / (veil * veil))
     raster.colour.withUnsafeMutableBufferPointer { rgb in
       for y in 0..<height {
-        let dy = Double(y) + 0.5 - sunV
+        let dy = Float(Double(y) + 0.5 - sunV)
         for x in 0..<width {
-          let dx = Double(x) + 0.5 - sunU
+          let dx = Float(Double(x) + 0.5 - sunU)
           let r2 = dx * dx + dy * dy
-          var amount = Float(3 / (1 + r2 / (core * core)) + 0.35 / (1 + r2 / (veil * veil)))
-          for ghost in ghosts {
-            let gx = Double(x) + 0.5 - ghost.u
-            let gy = Double(y) + 0.5 - ghost.v
-            if gx * gx + gy * gy < ghost.r * ghost.r { amount += 0.08 }
-          }
+          let amount = 3 / (1 + r2 * coreScale) + 0.35 / (1 + r2 * veilScale)
           let q = 3 * (y * width + x)
           rgb[q] += warm.x * amount
           rgb[q + 1] += warm.y * amount
           rgb[q + 2] += warm.z * amount
+        }
+      }
+      for ghost in ghosts {
+        let r = Int(ghost.r.rounded(.up))
+        let gx = Int(ghost.u)
+        let gy = Int(ghost.v)
+        for y in stride(from: max(0, gy - r), to: min(height, gy + r + 1), by: 1) {
+          for x in stride(from: max(0, gx - r), to: min(width, gx + r + 1), by: 1) {
+            let dx = Double(x) + 0.5 - ghost.u
+            let dy = Double(y) + 0.5 - ghost.v
+            guard dx * dx + dy * dy < ghost.r * ghost.r else { continue }
+            let q = 3 * (y * width + x)
+            rgb[q] += warm.x * 0.08
+            rgb[q + 1] += warm.y * 0.08
+            rgb[q + 2] += warm.z * 0.08
+          }
         }
       }
     }
@@ -158,29 +171,42 @@ struct Effects {
 
   /// Exposure, the sRGB tone curve and sensor noise, to 8-bit RGB.
   func expose(_ raster: Raster, gamma: [UInt8]) -> [UInt8] {
-    let count = raster.width * raster.height * 3
+    let width = raster.width
+    let height = raster.height
+    let count = width * height * 3
     let exposure = Float(conditions.exposure)
     let veil: Float = conditions.weather == .rain ? 0.06 : 0
-    let sigma = conditions.noise
+    let gain = exposure * (1 - veil) * 4095
+    let lift = veil * 0.5 * 4095
     let frameKey = SynthRandom.hash(seed, UInt64(frame), 0x5EED)
+    // Noise in 1/256 steps of an 8-bit level, scaled once per frame.
+    let sigma = Float(conditions.noise) * 256
+    let noise = Effects.noiseTable.map { Int32($0 * sigma) }
+    let mask = noise.count - 1
     return [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
       raster.colour.withUnsafeBufferPointer { rgb in
         gamma.withUnsafeBufferPointer { table in
-          for index in 0..<count {
-            var value = rgb[index] * exposure
-            value = value * (1 - veil) + veil * 0.5
-            let code = Int(max(0, min(1, value)) * 4095)
-            var level = Int(table[code])
-            // Three 21-bit uniforms summed: close enough to Gaussian noise, and cheap.
-            let bits = SynthRandom.hash(frameKey, UInt64(index))
-            let sum = Double(bits & 0x1F_FFFF) + Double((bits >> 21) & 0x1F_FFFF) + Double((bits >> 42) & 0x1F_FFFF)
-            let gaussian = (sum / Double(0x1F_FFFF) - 1.5) * 2
-            level += Int((gaussian * sigma).rounded())
-            output[index] = UInt8(max(0, min(255, level)))
+          noise.withUnsafeBufferPointer { noise in
+            for row in 0..<height {
+              // Each row reads the noise table from its own random offset, so no pattern repeats.
+              let offset = Int(truncatingIfNeeded: SynthRandom.hash(frameKey, UInt64(row)))
+              let start = row * width * 3
+              for index in start..<(start + width * 3) {
+                let code = Int32(min(4095, rgb[index] * gain + lift))
+                let level = (Int32(table[Int(code)]) << 8 &+ noise[(index &+ offset) & mask] &+ 128) >> 8
+                output[index] = UInt8(truncatingIfNeeded: max(0, min(255, level)))
+              }
+            }
           }
         }
       }
       initialized = count
     }
   }
+
+  /// 64 Ki standard-normal samples (sum of three uniforms, rescaled), fixed for the process.
+  static let noiseTable: [Float] = {
+    var random = SynthRandom(seed: 0x5EED_0F_5E45)
+    return (0..<(1 << 16)).map { _ in Float((random.unit() + random.unit() + random.unit() - 1.5) * 2) }
+  }()
 }
