@@ -77,6 +77,9 @@ public struct EgoPlan: Sendable, Hashable {
   public var followHeadway: Double?
   /// Brakes hard once the time-to-collision falls below this (nil: never reacts).
   public var reactionTTC: Double?
+  /// Also brakes, once the time-to-collision is under 1.9 s, when stopping behind a braking lead
+  /// needs more than this deceleration (m/s^2); nil: only `reactionTTC` triggers braking.
+  public var reactionDeceleration: Double?
   /// The hardest braking the ego uses (m/s^2).
   public var maximumBraking: Double
   /// Amplitude (m) and period (s) of the driver's gentle weave inside the lane.
@@ -85,8 +88,9 @@ public struct EgoPlan: Sendable, Hashable {
 
   public init(
     speed: Double, speedChanges: [SpeedChange] = [], followHeadway: Double? = nil, reactionTTC: Double? = nil,
-    maximumBraking: Double = 8.5, weave: Double = 0, weavePeriod: Double = 8
+    reactionDeceleration: Double? = nil, maximumBraking: Double = 8.5, weave: Double = 0, weavePeriod: Double = 8
   ) {
+    self.reactionDeceleration = reactionDeceleration
     self.speed = speed
     self.speedChanges = speedChanges
     self.followHeadway = followHeadway

@@ -110,9 +110,13 @@ struct ScriptBuilder {
         add(vehicleKind(), s: gap + 3, d: 0, motion: .driving(speed: leadSpeed, oncoming: false, speedChanges: changes, laneChanges: []))
       }
     case .leadBraking:
-      let gap = random.uniform(10, 30) + v * random.uniform(0.3, 0.8)
+      let gap = random.uniform(8, 20) + v * random.uniform(0.3, 0.6)
       let brakeAt = random.uniform(2, 4.5)
-      let rate = random.uniform(5, 9)
+      let rate = random.uniform(5, 8)
+      // A late but firm reaction: close, without running into the lead.
+      ego.reactionTTC = random.uniform(1.0, 1.5)
+      ego.reactionDeceleration = random.uniform(6.5, 8)
+      ego.maximumBraking = 9.5
       let target = v * (random.chance(0.5) ? 0 : random.uniform(0.2, 0.5))
       add(
         vehicleKind(large: 0.25, twoWheeler: 0.1), s: gap + 3, d: 0,

@@ -110,11 +110,26 @@ enum Simulator {
             let follow = 0.25 * (relation.gap - desired) - 0.9 * relation.closingSpeed
             acceleration = min(acceleration, max(-4, min(1.5, follow)))
           }
-          if let reaction = plan.reactionTTC, let ttc = relation.ttc, ttc < reaction || braking {
+          guard plan.reactionTTC != nil, relation.closingSpeed > 0.1 else { continue }
+          // What stopping in time takes. With a lead braking harder than the ego, the gap is
+          // concave in time and least when both have stopped, so stopping 2 m behind the lead's
+          // stopping point suffices; otherwise the relative motion must also stop in the room left.
+          let room = max(relation.gap - 2, 0.3)
+          let leadBraking = max(0, -other.acceleration)
+          var needed = relation.closingSpeed * relation.closingSpeed / (2 * room) + leadBraking
+          if leadBraking > 0.5 && other.speedS > 0 {
+            let leadStops = other.speedS * other.speedS / (2 * leadBraking)
+            let stopBehind = speed * speed / (2 * max(0.3, relation.gap + leadStops - 2))
+            needed = stopBehind > leadBraking ? max(stopBehind, needed) : stopBehind
+          }
+          let late = relation.ttc.map { $0 < plan.reactionTTC! } ?? false
+          // A driver who notices a lead braking hard still reacts late: not before TTC 1.9 s.
+          let hard =
+            plan.reactionDeceleration.map { leadBraking > 0.5 && needed > $0 && (relation.ttc ?? .infinity) < 1.9 }
+            ?? false
+          if late || hard || braking {
             threat = true
-            let room = max(relation.gap - 2, 0.3)
-            let needed = relation.closingSpeed * relation.closingSpeed / (2 * room) + max(0, -other.acceleration)
-            acceleration = min(acceleration, -min(plan.maximumBraking, max(3, needed)))
+            acceleration = min(acceleration, -min(plan.maximumBraking, max(3, needed * 1.1)))
           }
         }
         braking = threat
