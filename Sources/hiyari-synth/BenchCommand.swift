@@ -28,14 +28,21 @@ struct BenchCommand: ParsableCommand {
       let scenario = Scenario(script: script)
       let camera = try look.camera(for: script)
       let start = Self.now()
-      for frame in 0..<frames { _ = renderer.render(scenario, frame: frame * 299 / max(1, frames - 1), camera: camera) }
+      for frame in 0..<frames {
+        _ = renderer.render(scenario, frame: frame * 299 / max(1, frames - 1), camera: camera)
+      }
       let seconds = Self.now() - start
       total += seconds
       count += frames
-      let label = "\(kind.rawValue) (\(script.conditions.weather.rawValue) \(script.conditions.light.rawValue))"
-      print("\(label): \(Int((Double(frames) / seconds).rounded())) frames/s, \(Self.milliseconds(seconds / Double(frames))) ms/frame")
+      let label =
+        "\(kind.rawValue) (\(script.conditions.weather.rawValue) \(script.conditions.light.rawValue))"
+      print(
+        "\(label): \(Int((Double(frames) / seconds).rounded())) frames/s, \(Self.milliseconds(seconds / Double(frames))) ms/frame"
+      )
     }
-    print("all at \(size): \(Int((Double(count) / total).rounded())) frames/s, \(Self.milliseconds(total / Double(count))) ms/frame")
+    print(
+      "all at \(size): \(Int((Double(count) / total).rounded())) frames/s, \(Self.milliseconds(total / Double(count))) ms/frame"
+    )
   }
 
   static func now() -> Double {

@@ -54,7 +54,8 @@ struct DatasetCommand: ParsableCommand {
       let camera = try look.camera(for: script)
       let number = String(index)
       let name = String(repeating: "0", count: max(0, 5 - number.count)) + number + "-" + kind.rawValue
-      let labels = try ClipWriter(camera: camera, crf: crf).write(Scenario(script: script), to: output + "/" + name)
+      let labels = try ClipWriter(camera: camera, crf: crf).write(
+        Scenario(script: script), to: output + "/" + name)
       entries.append(
         Entry(
           file: name + ".mp4", labels: name + ".json", scenario: kind.rawValue, seed: clipSeed,

@@ -37,10 +37,14 @@ struct PreviewCommand: ParsableCommand {
     if boxes { image = image.outlining(labels.objects.map(\.box)) }
     try FileOutput.makeDirectory(FileOutput.folder(of: output))
     try image.withFrame { try PNGWriter().write($0, to: output) }
-    print("wrote \(output): \(kind.rawValue) seed \(seed) frame \(frame), \(script.conditions.weather.rawValue) \(script.conditions.light.rawValue), \(labels.objects.count) labelled object(s)")
+    print(
+      "wrote \(output): \(kind.rawValue) seed \(seed) frame \(frame), \(script.conditions.weather.rawValue) \(script.conditions.light.rawValue), \(labels.objects.count) labelled object(s)"
+    )
     for object in labels.objects {
       let box = object.box.map { String(Int($0.rounded())) }.joined(separator: ",")
-      print("  track \(object.track) \(object.objectClass.rawValue) box [\(box)] visible \(Int(object.visible * 100))% z \(Int(object.positionM[2])) m\(object.ttcS.map { " ttc \($0)" } ?? "")")
+      print(
+        "  track \(object.track) \(object.objectClass.rawValue) box [\(box)] visible \(Int(object.visible * 100))% z \(Int(object.positionM[2])) m\(object.ttcS.map { " ttc \($0)" } ?? "")"
+      )
     }
   }
 }

@@ -25,7 +25,9 @@ struct ScenarioCommand: ParsableCommand {
 
   func run() throws {
     let kind = try parseKind(kind)
-    if let seconds, !(0.1...3600).contains(seconds) { throw ValidationError("--seconds must be within 0.1...3600") }
+    if let seconds, !(0.1...3600).contains(seconds) {
+      throw ValidationError("--seconds must be within 0.1...3600")
+    }
     var script = ScenarioScript.random(kind: kind, seed: seed, seconds: seconds)
     try look.adjust(&script)
     let camera = try look.camera(for: script)
@@ -33,10 +35,16 @@ struct ScenarioCommand: ParsableCommand {
     try FileOutput.makeDirectory(FileOutput.folder(of: base))
     let scenario = Scenario(script: script)
     var progress = Progress(label: "\(kind.rawValue) seed \(seed)")
-    let labels = try ClipWriter(camera: camera, crf: crf).write(scenario, to: base) { progress.report($0, $1) }
-    print("wrote \(base).mp4 and \(base).json: \(labels.frames.count) frames, \(labels.weather.rawValue) \(labels.light.rawValue), \(labels.nearMisses.count) near miss(es)")
+    let labels = try ClipWriter(camera: camera, crf: crf).write(scenario, to: base) {
+      progress.report($0, $1)
+    }
+    print(
+      "wrote \(base).mp4 and \(base).json: \(labels.frames.count) frames, \(labels.weather.rawValue) \(labels.light.rawValue), \(labels.nearMisses.count) near miss(es)"
+    )
     for miss in labels.nearMisses {
-      print("  track \(miss.track): \(miss.start)...\(miss.end) s, peak \(miss.peak) s, min TTC \(miss.minTTCS) s")
+      print(
+        "  track \(miss.track): \(miss.start)...\(miss.end) s, peak \(miss.peak) s, min TTC \(miss.minTTCS) s"
+      )
     }
   }
 }

@@ -21,7 +21,8 @@ extension ClipLabels {
   public static func decode(_ data: Data) throws -> ClipLabels {
     let labels = try JSONDecoder().decode(ClipLabels.self, from: data)
     guard labels.format == formatName, labels.version == 1 else {
-      throw SynthError.invalidLabels("format \(labels.format) version \(labels.version), expected \(formatName) 1")
+      throw SynthError.invalidLabels(
+        "format \(labels.format) version \(labels.version), expected \(formatName) 1")
     }
     return labels
   }

@@ -26,10 +26,12 @@ public struct CompressionRoundTrip {
     guard images.allSatisfy({ $0.width == first.width && $0.height == first.height }) else {
       throw SynthError.invalidArgument("every picture of a round trip must have the same size")
     }
-    var settings = H264EncoderSettings(width: first.width, height: first.height, framesPerSecond: framesPerSecond)
+    var settings = H264EncoderSettings(
+      width: first.width, height: first.height, framesPerSecond: framesPerSecond)
     settings.rateControl = .constantRateFactor(crf)
     if let problem = settings.problem { throw SynthError.invalidArgument(problem) }
-    let path = "\(scratchFolder)/hiyari-synth-roundtrip-\(getpid())-\(CompressionRoundTrip.counter.add(1, ordering: .relaxed).newValue).mp4"
+    let path =
+      "\(scratchFolder)/hiyari-synth-roundtrip-\(getpid())-\(CompressionRoundTrip.counter.add(1, ordering: .relaxed).newValue).mp4"
     defer { unlink(path) }
     let writer = try H264MP4Writer(path: path, settings: settings)
     for image in images { try writer.append(rgb: image.pixels) }
@@ -37,7 +39,8 @@ public struct CompressionRoundTrip {
     let source = try MediaSource(path)
     defer { source.close() }
     let preprocessor = try Preprocessor(
-      spec: PreprocessSpec(width: first.width, height: first.height, resize: .stretch, layout: .nhwc, encoding: .uint8))
+      spec: PreprocessSpec(
+        width: first.width, height: first.height, resize: .stretch, layout: .nhwc, encoding: .uint8))
     let tensor = try preprocessor.makeOutputTensor()
     var result: [RGBImage] = []
     while result.count < images.count, let frame = try source.nextFrame() {

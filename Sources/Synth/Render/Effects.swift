@@ -77,7 +77,11 @@ struct Effects {
     var ghosts: [(u: Double, v: Double, r: Double)] = []
     for k in 1...3 {
       let t = 0.4 * Double(k)
-      ghosts.append((sunU + (view.centreX - sunU) * t * 1.6, sunV + (view.centreY - sunV) * t * 1.6, Double(width) * (0.015 + 0.012 * Double(k))))
+      ghosts.append(
+        (
+          sunU + (view.centreX - sunU) * t * 1.6, sunV + (view.centreY - sunV) * t * 1.6,
+          Double(width) * (0.015 + 0.012 * Double(k))
+        ))
     }
     let coreScale = Float(1 / (core * core))
     let veilScale = Float(1 / (veil * veil))
@@ -161,7 +165,8 @@ struct Effects {
             let q1 = 3 * (y1 * width + x1)
             let q2 = 3 * (y2 * width + x2)
             for channel in 0..<3 {
-              rgb[q + channel] = (original[q + channel] + original[q1 + channel] + original[q2 + channel]) * (1 / 3)
+              rgb[q + channel] =
+                (original[q + channel] + original[q1 + channel] + original[q2 + channel]) * (1 / 3)
             }
           }
         }

@@ -75,7 +75,8 @@ struct Part {
 
   init(
     _ centre: SIMD3<Double>, _ half: SIMD3<Double>, _ albedo: SIMD3<Float>, top: SIMD3<Float>? = nil,
-    topScale: SIMD2<Double> = SIMD2(1, 1), topShift: Double = 0, swing: Double = 0, pivot: SIMD3<Double> = .zero
+    topScale: SIMD2<Double> = SIMD2(1, 1), topShift: Double = 0, swing: Double = 0,
+    pivot: SIMD3<Double> = .zero
   ) {
     self.centre = centre
     self.half = half
@@ -130,7 +131,8 @@ extension Mesh {
     let start = vertices.count
     for p in local { vertices.append(placement.place(p)) }
     faces.append(
-      Face(start: Int32(start), count: Int32(local.count), albedo: albedo, emissive: emissive, id: placement.id))
+      Face(
+        start: Int32(start), count: Int32(local.count), albedo: albedo, emissive: emissive, id: placement.id))
   }
 
   /// A wheel: an octagonal prism around the local x axis.

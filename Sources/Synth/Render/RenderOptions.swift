@@ -8,7 +8,10 @@ public struct RenderOptions: Sendable, Hashable {
   /// Lamp halos, glare, rain streaks, motion blur and sensor noise.
   public var sensorEffects: Bool
 
-  public init(flatBackground: (sky: SIMD3<Float>, ground: SIMD3<Float>)? = nil, scenery: Bool = true, sensorEffects: Bool = true) {
+  public init(
+    flatBackground: (sky: SIMD3<Float>, ground: SIMD3<Float>)? = nil, scenery: Bool = true,
+    sensorEffects: Bool = true
+  ) {
     self.flatBackground = flatBackground
     self.scenery = scenery
     self.sensorEffects = sensorEffects

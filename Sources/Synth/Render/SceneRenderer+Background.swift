@@ -31,7 +31,9 @@ extension SceneRenderer {
     }
     for index in 1..<max(1, road.oncomingLanes) {
       result.append(
-        Marking(d: -side * (Double(road.sameDirectionLanes + index) - 0.5) * road.laneWidth, colour: white, dashed: true))
+        Marking(
+          d: -side * (Double(road.sameDirectionLanes + index) - 0.5) * road.laneWidth, colour: white,
+          dashed: true))
     }
     let far = -side * (Double(road.sameDirectionLanes + road.oncomingLanes) - 0.5) * road.laneWidth
     result.append(Marking(d: far, colour: white, dashed: false))
@@ -106,7 +108,9 @@ extension SceneRenderer {
             let roadS = a.s + (b.s - a.s) * blend
             let d0 = x0 - roadX
             let crossing = road.intersection(at: roadS) != nil
-            let patch = Float(SynthRandom.hash(seed, UInt64(bitPattern: Int64((roadS / 3).rounded(.down)))) >> 40) / Float(1 << 24)
+            let patch =
+              Float(SynthRandom.hash(seed, UInt64(bitPattern: Int64((roadS / 3).rounded(.down)))) >> 40)
+              / Float(1 << 24)
             let asphalt = palette.asphalt * (0.9 + 0.2 * patch)
             func column(_ d: Double) -> Int { max(0, min(width, Int(((d - d0) / dx).rounded(.up)))) }
             func paint(_ from: Int, _ to: Int, _ c: SIMD3<Float>) {
@@ -123,8 +127,10 @@ extension SceneRenderer {
               paint(column(80), width, verge)
             } else {
               let bands: [(Double, SIMD3<Float>)] = [
-                (roadLeft - kerb - road.sidewalkWidth, verge), (roadLeft - kerb, paving), (roadLeft, kerbColour),
-                (roadRight, asphalt), (roadRight + kerb, kerbColour), (roadRight + kerb + road.sidewalkWidth, paving),
+                (roadLeft - kerb - road.sidewalkWidth, verge), (roadLeft - kerb, paving),
+                (roadLeft, kerbColour),
+                (roadRight, asphalt), (roadRight + kerb, kerbColour),
+                (roadRight + kerb + road.sidewalkWidth, paving),
               ]
               var from = 0
               for (edge, colour) in bands {
@@ -134,7 +140,9 @@ extension SceneRenderer {
               }
               paint(from, width, verge)
               // Zebra crossings just before and after each intersection.
-              if road.intersections.contains(where: { abs(abs(roadS - $0) - road.crossStreetWidth / 2 - 2.5) < 1.5 }) {
+              if road.intersections.contains(where: {
+                abs(abs(roadS - $0) - road.crossStreetWidth / 2 - 2.5) < 1.5
+              }) {
                 var stripe = (roadLeft / 1.0).rounded(.down)
                 while stripe < roadRight {
                   paint(column(stripe), column(min(roadRight, stripe + 0.5)), SIMD3(0.7, 0.7, 0.68))
@@ -166,7 +174,9 @@ extension SceneRenderer {
             let beams = palette.headlights > 0 && z > 1
             for i in 0..<width {
               var light = groundLight
-              if beams { light += palette.headlights * Shader.headlight(x: x0 + dx * Double(i), z: z, height: 0) * 0.8 }
+              if beams {
+                light += palette.headlights * Shader.headlight(x: x0 + dx * Double(i), z: z, height: 0) * 0.8
+              }
               let scale = light * clear
               let p = rowStart + 3 * i
               rgb[p] = rgb[p] * scale + fog.x

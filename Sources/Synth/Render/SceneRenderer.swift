@@ -51,8 +51,11 @@ public final class SceneRenderer {
       let state = actor.state(frame: frame)
       guard state.s - egoS > -20, state.s - egoS < 260 else { continue }
       let first = mesh.faces.count
-      let lamps = Lamps(on: lampsOn && actor.kind.isVehicle && !actor.isParked, braking: state.acceleration < -1.5)
-      mesh.addActor(actor, state: state, lamps: lamps, view.placement(s: state.s, d: state.d, yaw: state.yaw, id: UInt16(number + 1)))
+      let lamps = Lamps(
+        on: lampsOn && actor.kind.isVehicle && !actor.isParked, braking: state.acceleration < -1.5)
+      mesh.addActor(
+        actor, state: state, lamps: lamps,
+        view.placement(s: state.s, d: state.d, yaw: state.yaw, id: UInt16(number + 1)))
       instances.append((number, first..<mesh.faces.count))
     }
     let shader = Shader(view: view, palette: palette, conditions: scenario.conditions)

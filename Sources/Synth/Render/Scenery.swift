@@ -22,12 +22,15 @@ extension Mesh {
         if !crossing && random.chance(clutter) {
           addBuilding(s: s, edge: edge, side: side, random: &random, place: place)
         } else if !crossing && random.chance(0.5) {
-          addTree(s: s + random.uniform(0, 8), d: edge + side * random.uniform(0.5, 6), random: &random, place: place)
+          addTree(
+            s: s + random.uniform(0, 8), d: edge + side * random.uniform(0.5, 6), random: &random,
+            place: place)
         }
         if random.chance(0.45) {
           let poleS = s + random.uniform(0, Mesh.cellLength)
           if road.intersection(at: poleS) == nil {
-            addPole(s: poleS, d: kerb + side * 0.5, side: side, lampsOn: lampsOn, random: &random, place: place)
+            addPole(
+              s: poleS, d: kerb + side * 0.5, side: side, lampsOn: lampsOn, random: &random, place: place)
           }
         }
       }
@@ -35,7 +38,8 @@ extension Mesh {
   }
 
   private mutating func addBuilding(
-    s: Double, edge: Double, side: Double, random: inout SynthRandom, place: (Double, Double, Double) -> Placement
+    s: Double, edge: Double, side: Double, random: inout SynthRandom,
+    place: (Double, Double, Double) -> Placement
   ) {
     let setback = random.uniform(0.5, 8)
     let depth = random.uniform(8, 16)
@@ -76,19 +80,26 @@ extension Mesh {
     if random.chance(0.4) {
       // A sign on a short post.
       add(Part(SIMD3(0, 1.1, 0), SIMD3(0.04, 1.1, 0.04), SIMD3(0.5, 0.5, 0.5)), at)
-      let colour: SIMD3<Float> = random.pick([SIMD3(0.7, 0.05, 0.05), SIMD3(0.05, 0.15, 0.6), SIMD3(0.8, 0.7, 0.1)])
+      let colour: SIMD3<Float> = random.pick([
+        SIMD3(0.7, 0.05, 0.05), SIMD3(0.05, 0.15, 0.6), SIMD3(0.8, 0.7, 0.1),
+      ])
       add(Part(SIMD3(0, 2.35, 0), SIMD3(0.32, 0.32, 0.02), colour), at)
       return
     }
     let height = random.uniform(6, 9)
     add(Part(SIMD3(0, height / 2, 0), SIMD3(0.1, height / 2, 0.1), SIMD3(0.35, 0.35, 0.37)), at)
     let reach = 1.6 * -side
-    add(Part(SIMD3(reach / 2, height - 0.1, 0), SIMD3(abs(reach) / 2, 0.06, 0.06), SIMD3(0.35, 0.35, 0.37)), at)
+    add(
+      Part(SIMD3(reach / 2, height - 0.1, 0), SIMD3(abs(reach) / 2, 0.06, 0.06), SIMD3(0.35, 0.35, 0.37)), at)
     let lamp: SIMD3<Float> = lampsOn ? SIMD3(2.5, 2.1, 1.4) : .zero
-    addPanel(x: (reach - 0.25)...(reach + 0.25), y: (height - 0.22)...(height - 0.16), z: 0.1, facingForward: false,
+    addPanel(
+      x: (reach - 0.25)...(reach + 0.25), y: (height - 0.22)...(height - 0.16), z: 0.1, facingForward: false,
       albedo: SIMD3(0.8, 0.8, 0.7), emissive: lamp, at)
     if lampsOn {
-      glows.append(Glow(position: at.place(SIMD3(reach, height - 0.25, 0)), colour: lamp, radius: 1.2, direction: SIMD3(0, 1, 0), id: Mesh.sceneryID))
+      glows.append(
+        Glow(
+          position: at.place(SIMD3(reach, height - 0.25, 0)), colour: lamp, radius: 1.2,
+          direction: SIMD3(0, 1, 0), id: Mesh.sceneryID))
     }
   }
 }

@@ -23,9 +23,12 @@ struct Shader {
     var normal = cross(mesh.vertices[start + 2] - v0, mesh.vertices[start + 1] - v0)
     normal /= max(1e-12, dot(normal, normal).squareRoot())
     let distance = dot(centre, centre).squareRoot()
-    var light = palette.ambient * Float(0.7 - 0.3 * normal.y) + palette.sun * Float(max(0, dot(normal, palette.sunDirection)))
+    var light =
+      palette.ambient * Float(0.7 - 0.3 * normal.y) + palette.sun
+      * Float(max(0, dot(normal, palette.sunDirection)))
     if palette.headlights > 0 && centre.z > 0.5 {
-      light += palette.headlights * Shader.headlight(x: centre.x, z: centre.z, height: mountHeight - centre.y)
+      light +=
+        palette.headlights * Shader.headlight(x: centre.x, z: centre.z, height: mountHeight - centre.y)
         * Float(max(0.25, -dot(normal, centre) / distance))
     }
     let lit = face.albedo * light + face.emissive

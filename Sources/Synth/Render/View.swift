@@ -52,7 +52,8 @@ struct View {
     let world = scenario.road.world(s: s, d: d)
     let local = toEgo(world.x, world.z)
     return Placement(
-      x: local.x, z: local.z, heading: world.heading + yaw - egoHeading, mountHeight: camera.mountHeight, id: id)
+      x: local.x, z: local.z, heading: world.heading + yaw - egoHeading, mountHeight: camera.mountHeight,
+      id: id)
   }
 
   /// Culls a back face, clips the rest to the near plane and projects it to the screen.

@@ -21,7 +21,8 @@ public final class TrainingSampler {
     framesPerScenario: Int = 8, longDriveSeconds: Double = 60
   ) {
     precondition(width >= 16 && height >= 16 && width <= 8192 && height <= 8192, "size must be 16...8192")
-    precondition(!kinds.isEmpty && framesPerScenario >= 1, "need at least one kind and one frame per scenario")
+    precondition(
+      !kinds.isEmpty && framesPerScenario >= 1, "need at least one kind and one frame per scenario")
     self.seed = seed
     self.width = width
     self.height = height

@@ -88,7 +88,8 @@ public struct EgoPlan: Sendable, Hashable {
 
   public init(
     speed: Double, speedChanges: [SpeedChange] = [], followHeadway: Double? = nil, reactionTTC: Double? = nil,
-    reactionDeceleration: Double? = nil, maximumBraking: Double = 8.5, weave: Double = 0, weavePeriod: Double = 8
+    reactionDeceleration: Double? = nil, maximumBraking: Double = 8.5, weave: Double = 0,
+    weavePeriod: Double = 8
   ) {
     self.reactionDeceleration = reactionDeceleration
     self.speed = speed

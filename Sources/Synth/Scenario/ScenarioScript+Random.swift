@@ -71,7 +71,8 @@ struct ScriptBuilder {
     road = Road(
       laneWidth: random.uniform(3.0, 3.7), sameDirectionLanes: lanes, oncomingLanes: max(oncoming, 1),
       drivesOnLeft: random.chance(0.5),
-      shoulderWidth: urban || kind == .pedestrianStepOut ? random.uniform(2.1, 2.6) : random.uniform(0.3, 1.2),
+      shoulderWidth: urban || kind == .pedestrianStepOut
+        ? random.uniform(2.1, 2.6) : random.uniform(0.3, 1.2),
       sidewalkWidth: random.uniform(1.5, 3.5), intersections: crossings,
       crossStreetWidth: random.uniform(9, 14), yellowCentreLine: random.chance(0.5),
       curvature: segments, length: length)
@@ -81,12 +82,14 @@ struct ScriptBuilder {
   var nextTrack: Int { actors.count + 1 }
 
   mutating func add(_ kind: ActorKind, s: Double, d: Double, motion: Motion, size: SIMD3<Double>? = nil) {
-    actors.append(ActorPlan(track: nextTrack, kind: kind, s: s, d: d, motion: motion, size: size, random: &random))
+    actors.append(
+      ActorPlan(track: nextTrack, kind: kind, s: s, d: d, motion: motion, size: size, random: &random))
   }
 
   mutating func vehicleKind(large: Double = 0.2, twoWheeler: Double = 0.08) -> ActorKind {
     random.pick([
-      (ActorKind.car, 0.55), (.van, 0.17), (.truck, large * 0.6), (.bus, large * 0.4), (.motorcycle, twoWheeler),
+      (ActorKind.car, 0.55), (.van, 0.17), (.truck, large * 0.6), (.bus, large * 0.4),
+      (.motorcycle, twoWheeler),
     ])
   }
 
@@ -100,14 +103,17 @@ struct ScriptBuilder {
       var t = random.uniform(2, 6)
       while t < seconds {
         changes.append(
-          SpeedChange(time: t, rate: random.uniform(0.3, 0.9), targetSpeed: leadSpeed * random.uniform(0.75, 1.1)))
+          SpeedChange(
+            time: t, rate: random.uniform(0.3, 0.9), targetSpeed: leadSpeed * random.uniform(0.75, 1.1)))
         t += random.uniform(5, 15)
       }
       if kind == .longDrive && random.chance(0.3) {
         // Some long drives have an empty road ahead.
       } else {
         let gap = ego.followHeadway! * v + random.uniform(4, 15)
-        add(vehicleKind(), s: gap + 3, d: 0, motion: .driving(speed: leadSpeed, oncoming: false, speedChanges: changes, laneChanges: []))
+        add(
+          vehicleKind(), s: gap + 3, d: 0,
+          motion: .driving(speed: leadSpeed, oncoming: false, speedChanges: changes, laneChanges: []))
       }
     case .leadBraking:
       let gap = random.uniform(8, 20) + v * random.uniform(0.3, 0.6)
@@ -121,7 +127,8 @@ struct ScriptBuilder {
       add(
         vehicleKind(large: 0.25, twoWheeler: 0.1), s: gap + 3, d: 0,
         motion: .driving(
-          speed: v, oncoming: false, speedChanges: [SpeedChange(time: brakeAt, rate: rate, targetSpeed: target)],
+          speed: v, oncoming: false,
+          speedChanges: [SpeedChange(time: brakeAt, rate: rate, targetSpeed: target)],
           laneChanges: []))
     case .cutIn:
       let faster = random.uniform(3, 7)
@@ -134,7 +141,9 @@ struct ScriptBuilder {
         vehicleKind(large: 0.1, twoWheeler: 0.1), s: startS, d: road.laneCentre(1),
         motion: .driving(
           speed: v + faster, oncoming: false,
-          speedChanges: [SpeedChange(time: mergeAt + duration * 0.6, rate: random.uniform(3, 6), targetSpeed: slowTo)],
+          speedChanges: [
+            SpeedChange(time: mergeAt + duration * 0.6, rate: random.uniform(3, 6), targetSpeed: slowTo)
+          ],
           laneChanges: [LaneChange(time: mergeAt, duration: duration, toD: random.uniform(-0.3, 0.3))]))
     case .pedestrianStepOut:
       let enterAt = random.uniform(3, 6)
@@ -192,12 +201,16 @@ struct ScriptBuilder {
       let inPathAt = driftAt + duration / 2
       let s = closing * (inPathAt + entryTTC) + size.z / 2
       let lane = road.oncomingLaneCentre(0)
-      let back = LaneChange(time: driftAt + duration + random.uniform(0.2, 0.5), duration: duration, toD: lane)
+      let back = LaneChange(
+        time: driftAt + duration + random.uniform(0.2, 0.5), duration: duration, toD: lane)
       add(
         kind, s: s, d: lane,
         motion: .driving(
           speed: vo, oncoming: true, speedChanges: [],
-          laneChanges: [LaneChange(time: driftAt, duration: duration, toD: -road.kerbSide * random.uniform(0.2, 1.0)), back]),
+          laneChanges: [
+            LaneChange(time: driftAt, duration: duration, toD: -road.kerbSide * random.uniform(0.2, 1.0)),
+            back,
+          ]),
         size: size)
     }
     addTraffic()
@@ -213,7 +226,9 @@ struct ScriptBuilder {
       let vo = random.uniform(8, 20)
       let meet = random.uniform(0, seconds + 6)
       let lane = road.oncomingLaneCentre(random.integer(0...(road.oncomingLanes - 1)))
-      add(vehicleKind(), s: (v + vo) * meet, d: lane, motion: .driving(speed: vo, oncoming: true, speedChanges: [], laneChanges: []))
+      add(
+        vehicleKind(), s: (v + vo) * meet, d: lane,
+        motion: .driving(speed: vo, oncoming: true, speedChanges: [], laneChanges: []))
     }
     if road.sameDirectionLanes > 1 {
       var s = random.uniform(-40, 0)
@@ -234,7 +249,9 @@ struct ScriptBuilder {
       let side = random.chance(0.5) ? 1.0 : -1.0
       let kerb = side == road.kerbSide ? road.nearKerb : road.farKerb
       let d = kerb + side * random.uniform(0.4, road.sidewalkWidth - 0.3)
-      add(.pedestrian, s: random.uniform(10, span), d: d, motion: .walking(speed: random.sign() * random.uniform(0.8, 1.6)))
+      add(
+        .pedestrian, s: random.uniform(10, span), d: d,
+        motion: .walking(speed: random.sign() * random.uniform(0.8, 1.6)))
     }
     if let parking = road.parkingLane, kind != .pedestrianStepOut {
       var s = random.uniform(10, 60)

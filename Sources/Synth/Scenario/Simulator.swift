@@ -71,7 +71,8 @@ enum Simulator {
       }
     }
     return Actor(
-      track: plan.track, kind: plan.kind, size: plan.size, colour: plan.colour, secondColour: plan.secondColour,
+      track: plan.track, kind: plan.kind, size: plan.size, colour: plan.colour,
+      secondColour: plan.secondColour,
       skin: plan.skin, isParked: plan.motion == .parked, states: states)
   }
 
@@ -83,7 +84,9 @@ enum Simulator {
   }
 
   /// The ego's trajectory, reacting (per its plan) to the scripted users in `actors`.
-  static func runEgo(_ plan: EgoPlan, actors: [Actor], frames: Int, fps: Double, weavePhase: Double) -> [ActorState] {
+  static func runEgo(_ plan: EgoPlan, actors: [Actor], frames: Int, fps: Double, weavePhase: Double)
+    -> [ActorState]
+  {
     let dt = 1 / (fps * Double(subSteps))
     var states: [ActorState] = []
     states.reserveCapacity(frames)
@@ -125,7 +128,9 @@ enum Simulator {
           let late = relation.ttc.map { $0 < plan.reactionTTC! } ?? false
           // A driver who notices a lead braking hard still reacts late: not before TTC 1.9 s.
           let hard =
-            plan.reactionDeceleration.map { leadBraking > 0.5 && needed > $0 && (relation.ttc ?? .infinity) < 1.9 }
+            plan.reactionDeceleration.map {
+              leadBraking > 0.5 && needed > $0 && (relation.ttc ?? .infinity) < 1.9
+            }
             ?? false
           if late || hard || braking {
             threat = true

@@ -55,7 +55,8 @@ public struct Road: Sendable {
   /// transitions of `transition` metres between them (clothoids), covering -100 ..< `length`.
   init(
     laneWidth: Double, sameDirectionLanes: Int, oncomingLanes: Int, drivesOnLeft: Bool,
-    shoulderWidth: Double, sidewalkWidth: Double, intersections: [Double], crossStreetWidth: Double, yellowCentreLine: Bool,
+    shoulderWidth: Double, sidewalkWidth: Double, intersections: [Double], crossStreetWidth: Double,
+    yellowCentreLine: Bool,
     curvature segments: [(length: Double, curvature: Double)], length: Double
   ) {
     self.laneWidth = laneWidth

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct PinholeCameraTests {
   @Test func levelCameraProjectsByThePinholeFormula() throws {
-    let camera = PinholeCamera(width: 1280, height: 720, horizontalFOVDegrees: 90, mountHeight: 1.5, pitchDegrees: 0)
+    let camera = PinholeCamera(
+      width: 1280, height: 720, horizontalFOVDegrees: 90, mountHeight: 1.5, pitchDegrees: 0)
     #expect(abs(camera.focalPixels - 640) < 1e-9)
     let pixel = try #require(camera.project(SIMD3(2, 1.5, 10)))
     #expect(abs(pixel.u - 768) < 1e-9)
@@ -14,7 +15,8 @@ import Testing
   }
 
   @Test func pitchedCameraMovesThePointUpByThePitch() throws {
-    let camera = PinholeCamera(width: 640, height: 480, horizontalFOVDegrees: 70, mountHeight: 1.3, pitchDegrees: 5)
+    let camera = PinholeCamera(
+      width: 640, height: 480, horizontalFOVDegrees: 70, mountHeight: 1.3, pitchDegrees: 5)
     let f = 320 / tan(35 * Double.pi / 180)
     // The road point straight ahead at 20 m: its ray is atan(1.3 / 20) below level, 5 degrees
     // less than that below the optical axis.
@@ -25,7 +27,8 @@ import Testing
   }
 
   @Test func horizonRowMatchesTheFormulaAndFarPoints() throws {
-    let camera = PinholeCamera(width: 320, height: 192, horizontalFOVDegrees: 80, mountHeight: 1.4, pitchDegrees: 3)
+    let camera = PinholeCamera(
+      width: 320, height: 192, horizontalFOVDegrees: 80, mountHeight: 1.4, pitchDegrees: 3)
     let expected = 96 - camera.focalPixels * tan(3 * Double.pi / 180)
     #expect(abs(camera.horizonRow - expected) < 1e-12)
     let far = try #require(camera.project(SIMD3(0, 1.4, 1e7)))

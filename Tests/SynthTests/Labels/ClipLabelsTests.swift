@@ -22,8 +22,10 @@ import Testing
   @Test func usesTheAgreedFieldNamesAndWritesNullTTC() throws {
     let text = String(decoding: try labels().encoded(), as: UTF8.self)
     for key in [
-      "\"format\":\"hiyari-synth-labels\"", "\"version\":1", "\"scenario\":\"lead-braking\"", "\"horizontal_fov_deg\"",
-      "\"focal_px\"", "\"mount_height_m\"", "\"pitch_deg\"", "\"horizon_row\"", "\"position_m\"", "\"velocity_mps\"",
+      "\"format\":\"hiyari-synth-labels\"", "\"version\":1", "\"scenario\":\"lead-braking\"",
+      "\"horizontal_fov_deg\"",
+      "\"focal_px\"", "\"mount_height_m\"", "\"pitch_deg\"", "\"horizon_row\"", "\"position_m\"",
+      "\"velocity_mps\"",
       "\"in_ego_path\"", "\"ttc_s\":null", "\"near_misses\"", "\"min_ttc_s\"", "\"class\":\"vehicle-small\"",
       "\"classes\":[\"vehicle-large\",\"vehicle-small\",\"two-wheeler\",\"pedestrian\"]",
     ] {

@@ -19,7 +19,10 @@ import Testing
             track: 3, kind: .car, s: 25 + size.z / 2, d: 0,
             motion: .driving(
               speed: 20, oncoming: false,
-              speedChanges: [SpeedChange(time: 1, rate: 5, targetSpeed: 10), SpeedChange(time: 3, rate: 5, targetSpeed: 20)],
+              speedChanges: [
+                SpeedChange(time: 1, rate: 5, targetSpeed: 10),
+                SpeedChange(time: 3, rate: 5, targetSpeed: 20),
+              ],
               laneChanges: []),
             size: size, random: &random)
         ]

@@ -3,7 +3,8 @@ import Testing
 @testable import Synth
 
 @Suite struct SceneRendererTests {
-  let small = PinholeCamera(width: 160, height: 96, horizontalFOVDegrees: 80, mountHeight: 1.4, pitchDegrees: 2)
+  let small = PinholeCamera(
+    width: 160, height: 96, horizontalFOVDegrees: 80, mountHeight: 1.4, pitchDegrees: 2)
 
   @Test func sameSeedRendersTheSameBytesAndAnotherSeedDoesNot() {
     let first = Scenario(kind: .leadBraking, seed: 7, camera: small)
@@ -39,9 +40,11 @@ import Testing
       (.van, 3.5, 3.6),  // partly outside the picture: the box is clipped to it
     ]
     let renderer = SceneRenderer(
-      options: RenderOptions(flatBackground: (SIMD3(0, 0, 0), SIMD3(0, 0, 0)), scenery: false, sensorEffects: false))
+      options: RenderOptions(
+        flatBackground: (SIMD3(0, 0, 0), SIMD3(0, 0, 0)), scenery: false, sensorEffects: false))
     for (kind, s, d) in placements {
-      let scenario = Scenario(script: Scripts.script { random in [Scripts.parked(1, kind, s: s, d: d, random: &random)] })
+      let scenario = Scenario(
+        script: Scripts.script { random in [Scripts.parked(1, kind, s: s, d: d, random: &random)] })
       let (image, labels) = renderer.render(scenario, frame: 0)
       let label = try #require(labels.objects.first, "\(kind) at s \(s) d \(d) has no label")
       var box = (x1: Int.max, y1: Int.max, x2: Int.min, y2: Int.min)
@@ -65,14 +68,20 @@ import Testing
     let renderer = SceneRenderer(options: RenderOptions(scenery: false, sensorEffects: false))
     let hidden = Scenario(
       script: Scripts.script { random in
-        [Scripts.parked(1, .bus, s: 15, d: 0, random: &random), Scripts.parked(2, .car, s: 35, d: 0, random: &random)]
+        [
+          Scripts.parked(1, .bus, s: 15, d: 0, random: &random),
+          Scripts.parked(2, .car, s: 35, d: 0, random: &random),
+        ]
       })
     let labels = renderer.render(hidden, frame: 0).labels
     #expect(labels.objects.map(\.track) == [1])
     #expect(labels.objects.first?.visible == 1)
     let partly = Scenario(
       script: Scripts.script { random in
-        [Scripts.parked(1, .bus, s: 15, d: 0, random: &random), Scripts.parked(2, .car, s: 35, d: 4.2, random: &random)]
+        [
+          Scripts.parked(1, .bus, s: 15, d: 0, random: &random),
+          Scripts.parked(2, .car, s: 35, d: 4.2, random: &random),
+        ]
       })
     let both = renderer.render(partly, frame: 0).labels.objects
     let car = try #require(both.first { $0.track == 2 })
@@ -81,8 +90,10 @@ import Testing
 
   @Test func skyMeetsTheGroundAtTheHorizonRow() {
     let renderer = SceneRenderer(
-      options: RenderOptions(flatBackground: (SIMD3(1, 0, 0), SIMD3(0, 0, 1)), scenery: false, sensorEffects: false))
-    let camera = PinholeCamera(width: 320, height: 192, horizontalFOVDegrees: 80, mountHeight: 1.4, pitchDegrees: 4)
+      options: RenderOptions(
+        flatBackground: (SIMD3(1, 0, 0), SIMD3(0, 0, 1)), scenery: false, sensorEffects: false))
+    let camera = PinholeCamera(
+      width: 320, height: 192, horizontalFOVDegrees: 80, mountHeight: 1.4, pitchDegrees: 4)
     let scenario = Scenario(script: Scripts.script(actors: { _ in [] }, camera: camera))
     let image = renderer.render(scenario, frame: 0).image
     let firstGround = (0..<image.height).first { image.pixels[3 * ($0 * image.width + 160) + 2] > 128 }!
@@ -94,8 +105,12 @@ import Testing
   @Test func labelsMatchThePhysicsOfTheLead() throws {
     let scenario = Scenario(
       script: Scripts.script { random in
-        [ActorPlan(track: 5, kind: .car, s: 22, d: 0, motion: .driving(speed: 10, oncoming: false, speedChanges: [], laneChanges: []), random: &random)]
-      } )
+        [
+          ActorPlan(
+            track: 5, kind: .car, s: 22, d: 0,
+            motion: .driving(speed: 10, oncoming: false, speedChanges: [], laneChanges: []), random: &random)
+        ]
+      })
     let labels = SceneRenderer().render(scenario, frame: 0).labels
     let lead = try #require(labels.objects.first)
     let length = scenario.actors[0].size.z
