@@ -33,9 +33,11 @@ public final class H264Encoder {
         source: name, kind: .unsupportedFormat,
         reason: "libavcodec has no libx264 encoder (install Debian's libavcodec with x264)")
     }
-    guard let context = avcodec_alloc_context3(codec), let picture = av_frame_alloc(),
-      let packet = av_packet_alloc()
-    else {
+    let (allocatedContext, allocatedPicture, allocatedPacket) = (
+      avcodec_alloc_context3(codec), av_frame_alloc(), av_packet_alloc()
+    )
+    guard let context = allocatedContext, let picture = allocatedPicture, let packet = allocatedPacket else {
+      H264Encoder.release(allocatedContext, allocatedPicture, allocatedPacket)
       throw CaptureError(source: name, kind: .systemError, reason: "out of memory")
     }
     self.context = context
@@ -74,12 +76,7 @@ public final class H264Encoder {
     picture.pointee.format = AV_PIX_FMT_YUV420P.rawValue
     if status >= 0 { status = av_frame_get_buffer(picture, 64) }
     guard status >= 0, let parameters = VideoStreamParameters(encoder: context) else {
-      var unusedContext: UnsafeMutablePointer<AVCodecContext>? = context
-      avcodec_free_context(&unusedContext)
-      var unusedFrame: UnsafeMutablePointer<AVFrame>? = picture
-      av_frame_free(&unusedFrame)
-      var unusedPacket: UnsafeMutablePointer<AVPacket>? = packet
-      av_packet_free(&unusedPacket)
+      H264Encoder.release(context, picture, packet)
       throw CaptureError(
         source: name, kind: .systemError,
         reason: "cannot open libx264: \(status < 0 ? libavErrorText(status) : "out of memory")")
@@ -89,11 +86,18 @@ public final class H264Encoder {
 
   deinit {
     sws_freeContext(scaler)
-    var context: UnsafeMutablePointer<AVCodecContext>? = context
+    H264Encoder.release(context, picture, packet)
+  }
+
+  private static func release(
+    _ context: UnsafeMutablePointer<AVCodecContext>?, _ picture: UnsafeMutablePointer<AVFrame>?,
+    _ packet: UnsafeMutablePointer<AVPacket>?
+  ) {
+    var context = context
     avcodec_free_context(&context)
-    var frame: UnsafeMutablePointer<AVFrame>? = picture
-    av_frame_free(&frame)
-    var packet: UnsafeMutablePointer<AVPacket>? = packet
+    var picture = picture
+    av_frame_free(&picture)
+    var packet = packet
     av_packet_free(&packet)
   }
 
@@ -193,20 +197,7 @@ public final class H264Encoder {
     // libx264 may still hold a reference to the previous picture's buffer.
     let writable = av_frame_make_writable(picture)
     guard writable >= 0 else { throw failure("cannot get a picture buffer", writable) }
-    var sourceData: [UnsafePointer<UInt8>?] = [nil, nil, nil, nil]
-    var sourceStrides: [Int32] = [0, 0, 0, 0]
-    for index in 0..<frame.planeCount {
-      sourceData[index] = frame.plane(index).base.assumingMemoryBound(to: UInt8.self)
-      sourceStrides[index] = Int32(frame.plane(index).bytesPerRow)
-    }
-    let rows = withUnsafeMutablePointer(to: &picture.pointee.data) { data in
-      withUnsafeMutablePointer(to: &picture.pointee.linesize) { strides in
-        sws_scale(
-          scaler, sourceData, sourceStrides, 0, Int32(frame.height),
-          UnsafeMutableRawPointer(data).assumingMemoryBound(to: UnsafeMutablePointer<UInt8>?.self),
-          UnsafeMutableRawPointer(strides).assumingMemoryBound(to: Int32.self))
-      }
-    }
+    let rows = frame.scale(with: scaler, into: picture)
     guard rows == Int32(settings.height) else {
       throw CaptureError(source: "H.264 encoder", kind: .systemError, reason: "colour conversion failed")
     }

@@ -20,7 +20,9 @@ public final class MediaSource: FrameSource {
   public let streamParameters: VideoStreamParameters
   /// Called with each compressed packet of the video stream before it is decoded, so one
   /// demuxing pass feeds both the decoder and a ring of encoded packets (clips without
-  /// re-encoding). Times share the frames' clock. Nil (the default) copies nothing.
+  /// re-encoding). Times share the frames' clock. It runs on the thread that calls
+  /// `nextFrame()` (a `LatestFrameSource`'s own thread for live sources). Nil (the default)
+  /// copies nothing.
   public var packetHandler: ((EncodedPacket) -> Void)?
   private var packetClock: PacketClock
   private var formatContext: UnsafeMutablePointer<AVFormatContext>?

@@ -9,25 +9,24 @@ public final class VideoStreamParameters: @unchecked Sendable {
   let pointer: UnsafeMutablePointer<AVCodecParameters>
 
   /// Copies `parameters`; nil if libav cannot allocate.
-  init?(copying parameters: UnsafePointer<AVCodecParameters>) {
-    guard let copy = avcodec_parameters_alloc() else { return nil }
-    guard avcodec_parameters_copy(copy, parameters) >= 0 else {
-      var unused: UnsafeMutablePointer<AVCodecParameters>? = copy
-      avcodec_parameters_free(&unused)
-      return nil
-    }
-    pointer = copy
+  convenience init?(copying parameters: UnsafePointer<AVCodecParameters>) {
+    self.init(filledBy: { avcodec_parameters_copy($0, parameters) })
   }
 
   /// Copies an opened encoder's parameters; nil if libav cannot allocate.
-  init?(encoder: UnsafePointer<AVCodecContext>) {
-    guard let copy = avcodec_parameters_alloc() else { return nil }
-    guard avcodec_parameters_from_context(copy, encoder) >= 0 else {
-      var unused: UnsafeMutablePointer<AVCodecParameters>? = copy
+  convenience init?(encoder: UnsafePointer<AVCodecContext>) {
+    self.init(filledBy: { avcodec_parameters_from_context($0, encoder) })
+  }
+
+  /// Allocates parameters and lets `fill` set them (a libav status: negative is a failure).
+  private init?(filledBy fill: (UnsafeMutablePointer<AVCodecParameters>) -> Int32) {
+    guard let made = avcodec_parameters_alloc() else { return nil }
+    guard fill(made) >= 0 else {
+      var unused: UnsafeMutablePointer<AVCodecParameters>? = made
       avcodec_parameters_free(&unused)
       return nil
     }
-    pointer = copy
+    pointer = made
   }
 
   deinit {

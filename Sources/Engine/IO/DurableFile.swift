@@ -28,14 +28,7 @@ public enum DurableFile {
       }
       offset += written
     }
-    guard fsync(descriptor) == 0 else {
-      let error = failure(path, "fsync failed")
-      Glibc.close(descriptor)
-      unlink(temporary)
-      throw error
-    }
-    Glibc.close(descriptor)
-    try publish(temporary, as: path)
+    try publish(temporary, syncing: descriptor, as: path)
   }
 
   /// Makes a file written under a temporary name durable and gives it its final name: fsync the
@@ -45,6 +38,14 @@ public enum DurableFile {
   public static func commit(_ temporary: String, as path: String) throws(WriteError) {
     let descriptor = open(temporary, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw failure(path, "cannot open \(temporary)") }
+    try publish(temporary, syncing: descriptor, as: path)
+  }
+
+  /// Syncs and closes the temporary file open as `descriptor`, renames it over `path` and syncs
+  /// the folder; removes the temporary file on failure.
+  private static func publish(_ temporary: String, syncing descriptor: Int32, as path: String)
+    throws(WriteError)
+  {
     guard fsync(descriptor) == 0 else {
       let error = failure(path, "fsync failed")
       Glibc.close(descriptor)
@@ -52,11 +53,6 @@ public enum DurableFile {
       throw error
     }
     Glibc.close(descriptor)
-    try publish(temporary, as: path)
-  }
-
-  /// Renames a synced temporary file over `path` and syncs the folder.
-  private static func publish(_ temporary: String, as path: String) throws(WriteError) {
     guard rename(temporary, path) == 0 else {
       let error = failure(path, "rename failed")
       unlink(temporary)

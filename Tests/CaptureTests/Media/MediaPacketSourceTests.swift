@@ -94,4 +94,29 @@ struct MediaPacketSourceTests {
     #expect(seen == expected)
     #expect(frameTimes == seen.map(\.presentationNanoseconds).sorted())
   }
+
+  /// Hostile input: a Matroska file cut in half gives the packets before the cut, then ends; a
+  /// text file is refused at open with the reason; a closed source says so.
+  @Test func survivesTruncationAndRefusesNonMedia() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("whole.mkv")
+    try MediaTools.encode(
+      pattern: "testsrc2=size=176x144:rate=25", frames: 48, to: path,
+      ["-c:v", "libx264", "-preset", "veryfast", "-g", "12", "-pix_fmt", "yuv420p"])
+    let bytes = try MediaTools.readBytes(path)
+    let cut = directory.file("cut.mkv")
+    try MediaTools.writeBytes(Array(bytes[..<(bytes.count / 2)]), to: cut)
+    let whole = try Self.readAll(path)
+    let partial = try Self.readAll(cut)
+    #expect(partial.count > 0 && partial.count < whole.count)
+    // Every packet before the cut is intact except possibly the last one, which the cut split.
+    #expect(partial.dropLast().map(\.bytes) == whole.prefix(partial.count - 1).map(\.bytes))
+
+    let text = directory.file("notes.txt")
+    try MediaTools.writeBytes(Array("not a video\n".utf8), to: text)
+    #expect(throws: CaptureError.self) { try MediaPacketSource(text) }
+    let source = try MediaPacketSource(path)
+    source.close()
+    #expect(throws: CaptureError.self) { try source.nextPacket() }
+  }
 }
