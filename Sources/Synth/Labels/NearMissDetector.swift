@@ -45,6 +45,13 @@ public struct NearMissDetector: Sendable {
       }
       if let closed = current, closed.end - closed.start >= minimumDuration { result.append(closed) }
     }
-    return result.sorted { ($0.start, $0.track) < ($1.start, $1.track) }
+    return result.map { miss in
+      var miss = miss
+      miss.minTTCS = rounded(miss.minTTCS, 1000)
+      miss.start = rounded(miss.start, 10_000)
+      miss.peak = rounded(miss.peak, 10_000)
+      miss.end = rounded(miss.end, 10_000)
+      return miss
+    }.sorted { ($0.start, $0.track) < ($1.start, $1.track) }
   }
 }

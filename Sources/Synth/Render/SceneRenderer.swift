@@ -118,11 +118,17 @@ public final class SceneRenderer {
           box: [
             max(0, min(width, box.x1)), max(0, min(height, box.y1)), max(0, min(width, box.x2)),
             max(0, min(height, box.y2)),
-          ],
-          visible: min(1, Double(visiblePixels) / Double(silhouette)),
-          positionM: [position.x, position.y, position.z], velocityMPS: [velocity.x, velocity.y, velocity.z],
-          inEgoPath: relation.inEgoPath, ttcS: relation.ttc))
+          ].map { rounded($0, 100) },
+          visible: rounded(min(1, Double(visiblePixels) / Double(silhouette)), 10_000),
+          positionM: [position.x, position.y, position.z].map { rounded($0, 1000) },
+          velocityMPS: [velocity.x, velocity.y, velocity.z].map { rounded($0, 1000) },
+          inEgoPath: relation.inEgoPath, ttcS: relation.ttc.map { rounded($0, 1000) }))
     }
-    return FrameLabels(index: view.frame, time: scenario.time(frame: view.frame), objects: objects)
+    return FrameLabels(
+      index: view.frame, time: rounded(scenario.time(frame: view.frame), 10_000), objects: objects)
   }
 }
+
+/// `value` to the nearest 1 / `steps` (label files need no more digits than the geometry has).
+@inline(__always)
+func rounded(_ value: Double, _ steps: Double) -> Double { (value * steps).rounded() / steps }
