@@ -244,6 +244,25 @@ struct ScriptBuilder {
         s += random.uniform(25, 90)
       }
     }
+    // Cross traffic at intersections, seen from the side: it clears the ego's corridor while the
+    // ego is still more than 4 s away, so it is never a near miss.
+    let busy = kind == .cyclistCrossing ? actors.first?.s : nil
+    for crossing in road.intersections where crossing > 20 && crossing < span && random.chance(0.6) {
+      if let busy, abs(busy - crossing) < 40 { continue }
+      let kind = vehicleKind(large: 0.15, twoWheeler: 0.1)
+      let size = kind.randomSize(&random)
+      let speed = random.uniform(6, 12)
+      let side = random.sign()
+      let clearAt = crossing / v - random.uniform(4.5, 9)
+      let exitD = -side * (EgoRelation.corridorHalfWidth + ego.weave + 0.5 + size.z / 2)
+      let startD = side * 40
+      let startTime = clearAt - abs(startD - exitD) / speed
+      guard startTime >= 0 else { continue }
+      let lane = road.crossStreetWidth / 4 * (side > 0 ? -1 : 1)
+      add(
+        kind, s: crossing + lane, d: startD,
+        motion: .crossing(startTime: startTime, speed: speed, toD: -side * 40), size: size)
+    }
     let walkers = Int(span / 60 * random.uniform(0, 1.5))
     for _ in 0..<walkers {
       let side = random.chance(0.5) ? 1.0 : -1.0

@@ -108,7 +108,8 @@ enum Simulator {
           let relation = EgoRelation(ego: state, actor: actor, state: other)
           guard relation.inEgoPath else { continue }
           nearest = min(nearest, relation.gap)
-          if let headway = plan.followHeadway {
+          // Adaptive cruise follows traffic going its way, not cross traffic.
+          if let headway = plan.followHeadway, abs(other.yaw) < 0.5 {
             let desired = 4 + headway * speed
             let follow = 0.25 * (relation.gap - desired) - 0.9 * relation.closingSpeed
             acceleration = min(acceleration, max(-4, min(1.5, follow)))
