@@ -36,6 +36,11 @@ struct DatasetCommand: ParsableCommand {
     var light: String
     var frames: Int
     var nearMisses: Int
+
+    enum CodingKeys: String, CodingKey {
+      case file, labels, scenario, seed, weather, light, frames
+      case nearMisses = "near_misses"
+    }
   }
 
   func run() throws {
