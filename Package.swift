@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "hiyari", targets: ["hiyari"]),
     .executable(name: "hiyari-netem", targets: ["hiyari-netem"]),
     .executable(name: "hiyari-fleet", targets: ["hiyari-fleet"]),
+    .executable(name: "hiyari-synth", targets: ["hiyari-synth"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,6 +54,9 @@ let package = Package(
         "Engine", "Offload", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]),
+    // Synthetic dashcam scenes and near-miss scenarios with ground truth (a dev tool's module,
+    // never linked into the device binary).
+    .target(name: "Synth", dependencies: ["Engine", "Capture"]),
     // The device CLI.
     .executableTarget(
       name: "hiyari",
@@ -72,6 +76,12 @@ let package = Package(
       dependencies: [
         "Fleet", "Offload", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The synthetic data generator as a command.
+    .executableTarget(
+      name: "hiyari-synth",
+      dependencies: [
+        "Synth", "Capture", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
@@ -84,5 +94,6 @@ let package = Package(
     .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
     .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Capture", "Engine"]),
+    .testTarget(name: "SynthTests", dependencies: ["Synth", "Capture"]),
   ]
 )
