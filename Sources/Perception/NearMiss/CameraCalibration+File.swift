@@ -22,7 +22,8 @@ extension CameraCalibration {
       throw PerceptionError("calibration \(path): missing \(key.stringValue)")
     } catch let DecodingError.typeMismatch(_, context) {
       throw PerceptionError(
-        "calibration \(path): \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type")
+        "calibration \(path): \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
+      )
     } catch {
       throw PerceptionError("calibration \(path): not a calibration JSON object (\(error))")
     }

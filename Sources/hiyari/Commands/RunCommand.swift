@@ -27,7 +27,9 @@ struct RunCommand: ParsableCommand {
   @Option(help: "A detector bundle folder or .onnx file with detector metadata (default: \(defaultModel)).")
   var model: String?
 
-  @Option(help: "Camera calibration JSON (width, height, focal_px or horizontal_fov_deg, mount_height_m, horizon_row).")
+  @Option(
+    help:
+      "Camera calibration JSON (width, height, focal_px or horizontal_fov_deg, mount_height_m, horizon_row).")
   var calibration: String?
 
   @Option(help: "JSON Lines event log to append to (PNG snapshots of each event's peak go beside it).")

@@ -106,7 +106,8 @@ final class RunDisplay {
     if let duration = progress.duration, duration > 0 {
       text += " \(Int(min(progress.time / duration, 1) * 100))%"
     }
-    return text + " fps=\(formatDecimal(rate, places: 1)) dropped=\(progress.dropped) events=\(progress.events)"
+    return text
+      + " fps=\(formatDecimal(rate, places: 1)) dropped=\(progress.dropped) events=\(progress.events)"
   }
 
   private func drawBar(_ progress: RunPipeline.Progress, now: Int64) {
