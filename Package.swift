@@ -31,7 +31,7 @@ let package = Package(
       dependencies: ["CKernels", "COpenBLAS", "CZlib"]),
     // Frame sources and preprocessing.
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
-    // Detector decoding, tracking, near-miss scoring, events and their evaluation.
+    // Detector decoding, tracking, near-miss scoring, events, clips and their evaluation.
     .target(name: "Perception", dependencies: ["Capture", "Engine"]),
     // Per-layer profiles, link estimates and the partition planner (device side of offload).
     .target(name: "Offload", dependencies: ["Engine"]),
@@ -55,7 +55,7 @@ let package = Package(
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
     .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload"]),
-    .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Capture", "Engine"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
+    .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Capture", "Engine"]),
   ]
 )

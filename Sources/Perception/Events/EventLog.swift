@@ -37,6 +37,9 @@ public final class EventLog {
     do {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
+      // JSON has no infinity; a TTC never measured finite is written as a string, not lost.
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(
+        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       line = Array(try encoder.encode(event))
     } catch {
       throw PerceptionError("\(path): cannot encode event \(event.id): \(error)")
@@ -74,6 +77,8 @@ public final class EventLog {
     let bytes = UnsafeRawBufferPointer(file.bytes)
     var contents = Contents(events: [], damagedLines: [])
     let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     var lineStart = 0
     var lineNumber = 0
     for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {

@@ -26,8 +26,10 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
   public var minimumCorridorOverlap = 0.1
   /// TTC estimators fit the samples of this recent time window...
   public var windowSeconds = 0.5
-  /// ...and need at least this many of them.
+  /// ...and need at least this many of them, spanning at least `minimumSpanSeconds` (a line
+  /// through a few samples close together turns pixel noise into wild rates).
   public var minimumSamples = 5
+  public var minimumSpanSeconds = 0.3
   /// Objects closing slower than this, or farther than `maximumRange`, carry no risk.
   public var minimumClosingSpeed = 0.5
   public var maximumRange = 80.0
@@ -53,6 +55,7 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
     case minimumCorridorOverlap
     case windowSeconds
     case minimumSamples
+    case minimumSpanSeconds
     case minimumClosingSpeed
     case maximumRange
     case edgeMarginPixels
@@ -87,6 +90,9 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
       try container.decodeIfPresent(type(of: windowSeconds), forKey: .windowSeconds) ?? windowSeconds
     minimumSamples =
       try container.decodeIfPresent(type(of: minimumSamples), forKey: .minimumSamples) ?? minimumSamples
+    minimumSpanSeconds =
+      try container.decodeIfPresent(type(of: minimumSpanSeconds), forKey: .minimumSpanSeconds)
+      ?? minimumSpanSeconds
     minimumClosingSpeed =
       try container.decodeIfPresent(type(of: minimumClosingSpeed), forKey: .minimumClosingSpeed)
       ?? minimumClosingSpeed
@@ -116,7 +122,8 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
     guard confirmFrames >= 1, releaseFrames >= 1, confirmFrames <= 1000, releaseFrames <= 1000,
       minimumSamples >= 3, minimumSamples <= 1000, maximumTracks >= 1, maximumTracks <= 100_000
     else { throw PerceptionError("near-miss frame counts are out of range") }
-    guard hysteresisSeconds >= 0, refractorySeconds >= 0, windowSeconds > 0, laneHalfWidth > 0,
+    guard hysteresisSeconds >= 0, refractorySeconds >= 0, windowSeconds > 0,
+      minimumSpanSeconds >= 0, minimumSpanSeconds < windowSeconds, laneHalfWidth > 0,
       corridorMargin >= 0, eventLevel != .none
     else { throw PerceptionError("near-miss times and widths must be positive, the event level not none") }
   }

@@ -45,19 +45,27 @@ struct TTCEstimator: Sendable {
     return estimate(box: box, at: time)
   }
 
+  /// Whether `samples` are enough for a line: count and time span.
+  private func sufficient(_ samples: [(time: Double, value: Double)]) -> Bool {
+    guard samples.count >= config.minimumSamples, let first = samples.first, let last = samples.last else {
+      return false
+    }
+    return last.time - first.time >= config.minimumSpanSeconds
+  }
+
   private func estimate(box: BoundingBox, at time: Double) -> TTCEstimate {
     var result = TTCEstimate()
     result.corridorOverlap = corridor.overlap(of: box)
     var rates: [(rate: Double, variance: Double)] = []
 
     let scaled = samples.filter { $0.height > 1 }.map { (time: $0.time, value: 1 / $0.height) }
-    if scaled.count >= config.minimumSamples, let fit = LinearFit(scaled, at: time), fit.value > 0 {
+    if sufficient(scaled), let fit = LinearFit(scaled, at: time), fit.value > 0 {
       let rate = -fit.slope / fit.value
       if rate > 0 { result.fromScale = 1 / rate }
       rates.append((rate, Self.rateVariance(fit)))
     }
     let ranged = samples.compactMap { sample in sample.range.map { (time: sample.time, value: $0) } }
-    if ranged.count >= config.minimumSamples, let fit = LinearFit(ranged, at: time), fit.value > 0 {
+    if sufficient(ranged), let fit = LinearFit(ranged, at: time), fit.value > 0 {
       let rate = -fit.slope / fit.value
       if rate > 0 { result.fromGround = 1 / rate }
       result.range = fit.value
@@ -73,7 +81,7 @@ struct TTCEstimator: Sendable {
 
     var predictedInside = false
     let laterals = samples.compactMap { sample in sample.lateral.map { (time: sample.time, value: $0) } }
-    if let ttc = result.fused, laterals.count >= config.minimumSamples,
+    if let ttc = result.fused, sufficient(laterals),
       let fit = LinearFit(laterals, at: time)
     {
       let predicted = fit.value + fit.slope * ttc

@@ -12,7 +12,7 @@ import Testing
   }
 
   @Test func eventsReadBackAsWritten() throws {
-    let folder = try TemporaryFolder()
+    let folder = try ScratchFolder()
     let path = "\(folder.path)/events.jsonl"
     let log = try EventLog(path: path)
     for index in 0..<3 { try log.append(Self.event(index)) }
@@ -28,7 +28,7 @@ import Testing
   }
 
   @Test func aTornLastLineDoesNotHideEarlierEvents() throws {
-    let folder = try TemporaryFolder()
+    let folder = try ScratchFolder()
     let path = "\(folder.path)/events.jsonl"
     do {
       let log = try EventLog(path: path)
@@ -48,7 +48,7 @@ import Testing
   }
 
   @Test func aLogOfOnlyATornLineReopensEmpty() throws {
-    let folder = try TemporaryFolder()
+    let folder = try ScratchFolder()
     try folder.append(Array("{\"id\":".utf8), to: "events.jsonl")
     let log = try EventLog(path: "\(folder.path)/events.jsonl")
     try log.append(Self.event(7))
@@ -56,7 +56,7 @@ import Testing
   }
 
   @Test func damagedMiddleLinesAreReportedAndSkipped() throws {
-    let folder = try TemporaryFolder()
+    let folder = try ScratchFolder()
     let path = "\(folder.path)/events.jsonl"
     let log = try EventLog(path: path)
     try log.append(Self.event(0))
@@ -65,6 +65,15 @@ import Testing
     let contents = try EventLog.read(path: path)
     #expect(contents.events == [Self.event(0), Self.event(1)])
     #expect(contents.damagedLines == [2])
+  }
+
+  @Test func infiniteTTCIsWrittenAndReadBack() throws {
+    let folder = try ScratchFolder()
+    let log = try EventLog(path: "\(folder.path)/events.jsonl")
+    var event = Self.event(1)
+    event.minimumTTC = .infinity
+    try log.append(event)
+    #expect(try EventLog.read(path: log.path).events == [event])
   }
 
   @Test func missingLogIsAnError() {
