@@ -47,7 +47,7 @@ public final class AnnotatedVideoWriter {
   public func abandon() { writer.writer.abandon() }
 
   private func draw(_ assessment: TrackAssessment, on canvas: FrameCanvas, scale: Int, thickness: Int) {
-    let color = CanvasColor.risk(assessment.level)
+    let color = RGBColor.risk(assessment.level)
     canvas.stroke(assessment.box, thickness: thickness, color: color)
     let name =
       classNames.indices.contains(assessment.classIndex)

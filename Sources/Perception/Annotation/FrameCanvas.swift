@@ -10,13 +10,13 @@ public struct FrameCanvas {
   public init(frame: Frame) { self.frame = frame }
 
   /// Fills the pixels `x0..<x1` × `y0..<y1` with `color`.
-  public func fill(x0: Int, y0: Int, x1: Int, y1: Int, color: CanvasColor) {
+  public func fill(x0: Int, y0: Int, x1: Int, y1: Int, color: RGBColor) {
     let left = max(0, x0)
     let top = max(0, y0)
     let right = min(frame.width, x1)
     let bottom = min(frame.height, y1)
     guard left < right, top < bottom, !frame.format.isCompressed else { return }
-    let (y, u, v) = color.yuv
+    let (y, u, v) = color.limitedRangeYUV
     switch frame.format {
     case .gray8:
       fillPlane(0, left, top, right, bottom, value: y)
@@ -66,7 +66,7 @@ public struct FrameCanvas {
   }
 
   /// Draws the outline of `box` (frame pixels), `thickness` pixels wide, inside its edges.
-  public func stroke(_ box: BoundingBox, thickness: Int, color: CanvasColor) {
+  public func stroke(_ box: BoundingBox, thickness: Int, color: RGBColor) {
     guard box.isFinite else { return }
     let clipped = box.clipped(width: Double(frame.width), height: Double(frame.height))
     let x0 = Int(clipped.minX.rounded(.down))
@@ -81,7 +81,7 @@ public struct FrameCanvas {
   }
 
   /// Draws `text` with its top-left corner at (`x`, `y`), each font pixel `scale` frame pixels.
-  public func text(_ text: String, x: Int, y: Int, scale: Int, color: CanvasColor) {
+  public func text(_ text: String, x: Int, y: Int, scale: Int, color: RGBColor) {
     let s = max(1, scale)
     var left = x
     for character in text {
