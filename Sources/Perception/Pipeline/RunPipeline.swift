@@ -248,20 +248,23 @@ public final class RunPipeline {
     throws(PerceptionError)
   {
     let nanoseconds = frame.timestampNanoseconds
+    // Finished events first: a track whose event ended may raise a new one in the same frame.
+    var finished = update
+    finished.finishedEvents = attachClips(update.finishedEvents)
     if let clipRecorder {
       do {
-        var finished: [FinishedClip] = []
+        var closed: [FinishedClip] = []
         if copiesPackets {
-          for packet in packets.drain() { finished += try clipRecorder.append(packet) }
+          for packet in packets.drain() { closed += try clipRecorder.append(packet) }
         } else {
-          finished += try clipRecorder.append(frame)
+          closed += try clipRecorder.append(frame)
         }
         for alert in update.alerts where openEvents[alert.trackID] == nil {
           let start = Int64((alert.time * 1e9).rounded())
           openEvents[alert.trackID] = try clipRecorder.markEvent(from: start, to: nanoseconds)
         }
         if !openEvents.isEmpty { try clipRecorder.markEvent(at: nanoseconds) }
-        noteClips(finished)
+        noteClips(closed)
       } catch {
         observer.notice("clips: \(error)")
       }
@@ -275,8 +278,6 @@ public final class RunPipeline {
       let classIndex = update.assessments.first { $0.trackID == alert.trackID }?.classIndex ?? 0
       observer.alert(alert, className(classIndex))
     }
-    var finished = update
-    finished.finishedEvents = attachClips(update.finishedEvents)
     let logged: [NearMissEvent]
     if let recorder {
       logged = try recorder.record(finished, frame: frame)

@@ -128,6 +128,27 @@ import Testing
     #expect(abs(Int(annotated[middle].1[1]) - Int(source[middle].1[1])) < 8)
   }
 
+  @Test func aSourceThatIsNotH264HasItsClipEncoded() throws {
+    let rig = try Rig()
+    // The same clip as MPEG-4 Part 2, which clips cannot copy into H.264 MP4s as it is.
+    let mpeg4 = rig.folder.file("approach-mpeg4.mkv")
+    try runTool("ffmpeg", ["-loglevel", "error", "-y", "-i", rig.clip, "-c:v", "mpeg4", "-q:v", "2", mpeg4])
+    var configuration = try rig.configuration()
+    configuration.source = mpeg4
+    configuration.annotatePath = nil
+    let summary = try RunPipeline(configuration: configuration).run()
+    #expect(summary.failure == nil && summary.frames == ApproachingBoxClip.frameCount)
+    #expect(summary.events == 1 && summary.clips.count == 1)
+    let clip = try #require(summary.clips.first)
+    let source = try MediaSource(clip.path)
+    defer { source.close() }
+    #expect(source.info.codec == "h264")
+    let frames = try Self.frames(clip.path)
+    #expect(abs(Double(frames.count) - (clip.end - clip.start) * 30) <= 1)
+    let event = try #require(EventLog.read(path: configuration.eventsPath!).events.first)
+    #expect(clip.start <= event.start && event.clipPath == clip.path)
+  }
+
   @Test func maximumFramesStopsEarlyAndStillFinishesTheOutputs() throws {
     let rig = try Rig()
     var configuration = try rig.configuration()
