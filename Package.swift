@@ -61,7 +61,7 @@ let package = Package(
     .executableTarget(
       name: "hiyari",
       dependencies: [
-        "Capture", "Engine", "Offload", "CFFmpeg", "CKernels",
+        "Capture", "Engine", "Perception", "Offload", "CFFmpeg", "CKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The link emulator as a command.

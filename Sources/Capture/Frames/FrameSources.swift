@@ -17,7 +17,8 @@ public enum FrameSources {
     return source.isLive ? LatestFrameSource(source) : source
   }
 
-  static func isCameraPath(_ location: String) -> Bool {
+  /// Whether `location` names a V4L2 camera (a character device, or a `/dev/` path).
+  public static func isCameraPath(_ location: String) -> Bool {
     var status = stat()
     if stat(location, &status) == 0 {
       return (status.st_mode & S_IFMT) == S_IFCHR

@@ -22,11 +22,13 @@ public struct NearMissEvent: Sendable, Hashable, Codable {
   public var modelHash: String
   /// The PNG of the peak frame with the box drawn, when one was written.
   public var snapshotPath: String?
+  /// The MP4 clip recorded around the event, when clips are recorded.
+  public var clipPath: String?
 
   public init(
     id: String, trackID: Int, classIndex: Int, className: String, start: Double, peak: Double, end: Double,
     minimumTTC: Double, level: RiskLevel, closingSpeed: Double?, peakBox: BoundingBox, modelHash: String,
-    snapshotPath: String? = nil
+    snapshotPath: String? = nil, clipPath: String? = nil
   ) {
     self.id = id
     self.trackID = trackID
@@ -41,6 +43,7 @@ public struct NearMissEvent: Sendable, Hashable, Codable {
     self.peakBox = peakBox
     self.modelHash = modelHash
     self.snapshotPath = snapshotPath
+    self.clipPath = clipPath
   }
 
   enum CodingKeys: String, CodingKey {
@@ -53,5 +56,6 @@ public struct NearMissEvent: Sendable, Hashable, Codable {
     case peakBox = "peak_box"
     case modelHash = "model_hash"
     case snapshotPath = "snapshot"
+    case clipPath = "clip"
   }
 }

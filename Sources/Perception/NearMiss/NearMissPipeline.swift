@@ -27,8 +27,21 @@ public struct NearMissPipeline: Sendable {
   public mutating func process(
     _ outputs: [Tensor], geometry: PreprocessGeometry, time: Double
   ) throws(PerceptionError) -> FrameResult {
-    let detections = try decoder.decode(outputs, geometry: geometry)
-    let tracks = tracker.update(detections)
+    let detections = try decode(outputs, geometry: geometry)
+    return track(detections, time: time)
+  }
+
+  /// The first half of `process`: the frame's detections (decoding and NMS).
+  public func decode(_ outputs: [Tensor], geometry: PreprocessGeometry) throws(PerceptionError) -> [Detection]
+  {
+    try decoder.decode(outputs, geometry: geometry)
+  }
+
+  /// The second half of `process`: tracks and scores a frame's detections. `frames` is how many
+  /// frame intervals passed since the previous call (more than 1 after a live source dropped
+  /// frames), so the tracker predicts motion over the real gap.
+  public mutating func track(_ detections: [Detection], time: Double, frames: Int = 1) -> FrameResult {
+    let tracks = tracker.update(detections, frames: frames)
     let update = scorer.update(tracks, at: time)
     return FrameResult(detections: detections, tracks: tracks, update: update)
   }

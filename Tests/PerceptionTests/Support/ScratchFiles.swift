@@ -34,6 +34,18 @@ func runTool(_ name: String, _ arguments: [String]) throws -> String {
   guard let path else {
     throw ToolFailure("\(name) is not installed: install it with `apt-get install ffmpeg`")
   }
+  let answer = try runProgram(path, arguments)
+  guard answer.status == 0 else {
+    throw ToolFailure("\(name) \(arguments.joined(separator: " ")) failed: \(answer.errors)")
+  }
+  return answer.output
+}
+
+/// Runs the program at `path` to completion; returns its exit status, standard output and
+/// standard error.
+func runProgram(_ path: String, _ arguments: [String]) throws -> (
+  status: Int32, output: String, errors: String
+) {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: path)
   process.arguments = arguments
@@ -46,9 +58,8 @@ func runTool(_ name: String, _ arguments: [String]) throws -> String {
   let text = output.fileHandleForReading.readDataToEndOfFile()
   let errorText = errors.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
-  guard process.terminationStatus == 0 else {
-    throw ToolFailure(
-      "\(name) \(arguments.joined(separator: " ")) failed: \(String(decoding: errorText, as: UTF8.self))")
-  }
-  return String(decoding: text, as: UTF8.self)
+  return (
+    process.terminationStatus, String(decoding: text, as: UTF8.self),
+    String(decoding: errorText, as: UTF8.self)
+  )
 }
