@@ -33,6 +33,8 @@ let package = Package(
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
     // Per-layer profiles, link estimates and the partition planner (device side of offload).
     .target(name: "Offload", dependencies: ["Engine"]),
+    // Training: the detector's network, targets, loss and training loop (on Engine's autograd).
+    .target(name: "Learning", dependencies: ["Engine"]),
     // The link emulator: a TCP relay with each link profile's rate, delay and jitter (this
     // kernel has no netem), for tests and benchmarks of offload.
     .target(name: "LinkEmulation", dependencies: ["Offload"]),
@@ -52,6 +54,7 @@ let package = Package(
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
+    .testTarget(name: "LearningTests", dependencies: ["Learning", "Engine"]),
     .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
   ]

@@ -28,6 +28,8 @@ public struct GraphExporter {
     return output
   }
 
+  mutating func appendNode(_ node: Node) { nodes.append(node) }
+
   /// Conv with ONNX attributes from `geometry`.
   public mutating func convolution(
     _ input: String, _ prefix: String, weight: Variable, bias: [Float], geometry: ConvolutionGeometry
@@ -91,5 +93,12 @@ public struct GraphExporter {
   /// The graph with one float32 input and the given outputs.
   public func graph(input: TensorInfo, outputs: [String], metadata: [String: String] = [:]) -> Graph {
     Graph(inputs: [input], outputs: outputs, nodes: nodes, constants: constants, metadata: metadata)
+  }
+}
+
+extension GraphExporter {
+  /// Appends a node whose output has exactly `name` (a graph output's agreed name).
+  public mutating func appendNamed(_ op: String, _ name: String, inputs: [String], attributes: [String: Attribute] = [:]) {
+    appendNode(Node(name: name, op: op, inputs: inputs, outputs: [name], attributes: attributes))
   }
 }

@@ -6,9 +6,3 @@ public protocol Optimizer: AnyObject {
   func state() -> [(name: String, shape: [Int], values: [Float])]
   func restore(_ state: [String: [Float]]) throws(TrainingError)
 }
-
-/// Training failed for a stated reason (a bad checkpoint, an inconsistent configuration).
-public struct TrainingError: Error, CustomStringConvertible {
-  public var description: String
-  public init(_ description: String) { self.description = description }
-}
