@@ -9,11 +9,39 @@ extension Variable {
 
   /// min(max(x, low), high); the gradient passes only strictly inside (low, high).
   public func clamp(low: Float, high: Float) -> Variable {
-    elementwise({ Swift.min(Swift.max($0, low), high) }, derivative: { x, _ in x > low && x < high ? 1 : 0 })
+    var output = value
+    output.withUnsafeMutableBufferPointer { y in
+      for index in 0..<y.count { y[index] = Swift.min(Swift.max(y[index], low), high) }
+    }
+    return Variable(shape: shape, value: output, parents: [self]) { result in
+      var dx = self.takeGradient()
+      result.gradient.withUnsafeBufferPointer { dy in
+        self.value.withUnsafeBufferPointer { x in
+          dx.withUnsafeMutableBufferPointer { dx in
+            for index in 0..<dx.count { dx[index] += x[index] > low && x[index] < high ? dy[index] : 0 }
+          }
+        }
+      }
+      self.restoreGradient(dx)
+    }
   }
 
   public func leakyRelu(slope: Float = 0.01) -> Variable {
-    elementwise({ $0 >= 0 ? $0 : slope * $0 }, derivative: { x, _ in x >= 0 ? 1 : slope })
+    var output = value
+    output.withUnsafeMutableBufferPointer { y in
+      for index in 0..<y.count where y[index] < 0 { y[index] *= slope }
+    }
+    return Variable(shape: shape, value: output, parents: [self]) { result in
+      var dx = self.takeGradient()
+      result.gradient.withUnsafeBufferPointer { dy in
+        self.value.withUnsafeBufferPointer { x in
+          dx.withUnsafeMutableBufferPointer { dx in
+            for index in 0..<dx.count { dx[index] += x[index] >= 0 ? dy[index] : slope * dy[index] }
+          }
+        }
+      }
+      self.restoreGradient(dx)
+    }
   }
 
   public func sigmoid() -> Variable {

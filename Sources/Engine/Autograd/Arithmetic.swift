@@ -12,7 +12,8 @@ extension Variable {
         }
       }
     }
-    precondition(shape.count == 4 && other.count == shape[1], "add: cannot broadcast \(other.shape) onto \(shape)")
+    precondition(
+      shape.count == 4 && other.count == shape[1], "add: cannot broadcast \(other.shape) onto \(shape)")
     let (batch, channels, spatial) = (shape[0], shape[1], shape[2] * shape[3])
     var output = value
     for image in 0..<batch {

@@ -34,7 +34,8 @@ public final class BatchNormalization {
   }
 
   public func callAsFunction(_ x: Variable, training: Bool) -> Variable {
-    precondition(x.shape.count == 4 && x.shape[1] == channels, "batch norm: input \(x.shape), \(channels) channels")
+    precondition(
+      x.shape.count == 4 && x.shape[1] == channels, "batch norm: input \(x.shape), \(channels) channels")
     let (batch, spatial) = (x.shape[0], x.shape[2] * x.shape[3])
     let perChannel = batch * spatial
     var mean = [Float](repeating: 0, count: channels)

@@ -7,7 +7,9 @@ extension Variable {
   public func conv2d(weight: Variable, bias: Variable? = nil, _ geometry: ConvolutionGeometry) -> Variable {
     precondition(shape.count == 4 && weight.shape.count == 4, "conv2d takes NCHW input and OIHW weight")
     let problem = ConvolutionShape(input: shape, weight: weight.shape, geometry)
-    if let bias { precondition(bias.shape == [problem.outputChannels], "bias must be [\(problem.outputChannels)]") }
+    if let bias {
+      precondition(bias.shape == [problem.outputChannels], "bias must be [\(problem.outputChannels)]")
+    }
     var output = [Float](repeating: 0, count: problem.outputCount)
     value.withUnsafeBufferPointer { x in
       weight.value.withUnsafeBufferPointer { w in
@@ -50,7 +52,8 @@ extension Variable {
           weight.value.withUnsafeBufferPointer { w in
             dxBuffer.withUnsafeMutableBufferPointer { dx in
               dwBuffer.withUnsafeMutableBufferPointer { dw in
-                problem.backward(x.baseAddress!, w.baseAddress!, dy.baseAddress!, dx: dx.isEmpty ? nil : dx.baseAddress,
+                problem.backward(
+                  x.baseAddress!, w.baseAddress!, dy.baseAddress!, dx: dx.isEmpty ? nil : dx.baseAddress,
                   dw: dw.isEmpty ? nil : dw.baseAddress)
               }
             }

@@ -32,14 +32,17 @@ struct ConvolutionShape: Sendable {
   }
 
   func forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+    // OpenBLAS single-threaded from the first use: its threaded sgemm may sum in another order,
+    // and training must repeat bit for bit (parallelism comes from AutogradThreads instead).
+    BLAS.configure()
     if isDepthwise {
       depthwise(x, w, y: y, dy: nil, dx: nil, dw: nil)
       return
     }
     let spatial = outputHeight * outputWidth
-    let columns = UnsafeMutablePointer<Float>.allocate(capacity: patch * spatial)
-    defer { columns.deallocate() }
-    for image in 0..<batch {
+    AutogradThreads.parallelFor(batch) { image in
+      let columns = UnsafeMutablePointer<Float>.allocate(capacity: patch * spatial)
+      defer { columns.deallocate() }
       for group in 0..<groups {
         let input = x + (image * channels + group * channelsPerGroup) * height * width
         im2col(input, columns)
@@ -57,23 +60,31 @@ struct ConvolutionShape: Sendable {
     dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?
   ) {
     guard dx != nil || dw != nil else { return }
+    BLAS.configure()
     if isDepthwise {
       depthwise(x, w, y: nil, dy: dy, dx: dx, dw: dw)
       return
     }
     let spatial = outputHeight * outputWidth
-    let columns = UnsafeMutablePointer<Float>.allocate(capacity: patch * spatial)
-    defer { columns.deallocate() }
-    for image in 0..<batch {
+    let weightCount = outputChannels * patch
+    // Each image's weight gradient goes to its own buffer; they are added in image order after,
+    // so the sum does not depend on how images were spread over threads.
+    let partials = UnsafeMutablePointer<Float>.allocate(capacity: dw == nil ? 1 : batch * weightCount)
+    if dw != nil { partials.initialize(repeating: 0, count: batch * weightCount) }
+    defer { partials.deallocate() }
+    AutogradThreads.parallelFor(batch) { image in
+      let columns = UnsafeMutablePointer<Float>.allocate(capacity: patch * spatial)
+      defer { columns.deallocate() }
       for group in 0..<groups {
         let input = x + (image * channels + group * channelsPerGroup) * height * width
         let gradient = dy + (image * outputChannels + group * outputsPerGroup) * spatial
         let weights = w + group * outputsPerGroup * patch
-        if let dw {
+        if dw != nil {
           im2col(input, columns)
           BLAS.sgemm(
             transB: true, m: outputsPerGroup, n: patch, k: spatial, a: gradient, lda: spatial, b: columns,
-            ldb: spatial, beta: 1, c: dw + group * outputsPerGroup * patch, ldc: patch)
+            ldb: spatial, beta: 0, c: partials + image * weightCount + group * outputsPerGroup * patch,
+            ldc: patch)
         }
         if let dx {
           BLAS.sgemm(
@@ -81,6 +92,12 @@ struct ConvolutionShape: Sendable {
             ldb: spatial, beta: 0, c: columns, ldc: spatial)
           col2im(columns, dx + (image * channels + group * channelsPerGroup) * height * width)
         }
+      }
+    }
+    if let dw {
+      for image in 0..<batch {
+        let partial = partials + image * weightCount
+        for index in 0..<weightCount { dw[index] += partial[index] }
       }
     }
   }
@@ -139,7 +156,8 @@ struct ConvolutionShape: Sendable {
   }
 
   /// Depthwise convolution, direct: the forward pass when `y` is given, else the backward pass
-  /// from `dy` into `dx` and `dw`.
+  /// from `dy` into `dx` and `dw`. Each plane is visited row by row and tap by tap, so the inner
+  /// loop runs along an output row (contiguous in the output; contiguous in the input at stride 1).
   private func depthwise(
     _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>?,
     dy: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?
@@ -147,41 +165,53 @@ struct ConvolutionShape: Sendable {
     let g = geometry
     let valid = (0..<kernelWidth).map { g.validColumns(tap: $0, width: width, outputWidth: outputWidth) }
     let taps = kernelHeight * kernelWidth
-    for image in 0..<batch {
-      for channel in 0..<channels {
-        let plane = (image * channels + channel)
-        let input = x + plane * height * width
-        let weights = w + channel * taps
-        let outputPlane = plane * outputHeight * outputWidth
-        for oy in 0..<outputHeight {
-          for ky in 0..<kernelHeight {
-            let iy = oy * g.strideY - g.padY + ky * g.dilationY
-            guard iy >= 0 && iy < height else { continue }
-            for kx in 0..<kernelWidth {
-              let range = valid[kx]
-              guard !range.isEmpty else { continue }
-              let offset = iy * width + kx * g.dilationX - g.padX
-              let tap = ky * kernelWidth + kx
-              let line = input + offset
-              if let y {
-                let out = y + outputPlane + oy * outputWidth
-                let weight = weights[tap]
-                if g.strideX == 1 {
-                  for ox in range { out[ox] += weight * line[ox] }
-                } else {
-                  for ox in range { out[ox] += weight * line[ox * g.strideX] }
-                }
-              } else if let dy {
-                let gradient = dy + outputPlane + oy * outputWidth
-                if let dx {
+    let strideX = g.strideX
+    let tasks = Swift.min(channels, 8)
+    // By channel: a channel's weight gradient sums over images, so one task owns it (in image
+    // order, whatever the thread count).
+    AutogradThreads.parallelFor(tasks) { task in
+      for channel in stride(from: task, to: channels, by: tasks) {
+        for image in 0..<batch {
+          let plane = image * channels + channel
+          let input = x + plane * height * width
+          let weights = w + channel * taps
+          let outputPlane = plane * outputHeight * outputWidth
+          for oy in 0..<outputHeight {
+            for ky in 0..<kernelHeight {
+              let iy = oy * g.strideY - g.padY + ky * g.dilationY
+              guard iy >= 0 && iy < height else { continue }
+              for kx in 0..<kernelWidth {
+                let range = valid[kx]
+                guard !range.isEmpty else { continue }
+                let offset = iy * width + kx * g.dilationX - g.padX
+                let tap = ky * kernelWidth + kx
+                let line = input + offset
+                let (low, count) = (range.lowerBound, range.count)
+                if let y {
+                  let out = y + outputPlane + oy * outputWidth + low
                   let weight = weights[tap]
-                  let target = dx + plane * height * width + offset
-                  for ox in range { target[ox * g.strideX] += weight * gradient[ox] }
-                }
-                if let dw {
-                  var sum: Float = 0
-                  for ox in range { sum += gradient[ox] * line[ox * g.strideX] }
-                  dw[channel * taps + tap] += sum
+                  if strideX == 1 {
+                    let source = line + low
+                    for index in 0..<count { out[index] += weight * source[index] }
+                  } else {
+                    let source = line + low * strideX
+                    for index in 0..<count { out[index] += weight * source[index * strideX] }
+                  }
+                } else if let dy {
+                  let gradient = dy + outputPlane + oy * outputWidth + low
+                  if let dx {
+                    let weight = weights[tap]
+                    let target = dx + plane * height * width + offset + low * strideX
+                    if strideX == 1 {
+                      for index in 0..<count { target[index] += weight * gradient[index] }
+                    } else {
+                      for index in 0..<count { target[index * strideX] += weight * gradient[index] }
+                    }
+                  }
+                  if let dw {
+                    dw[channel * taps + tap] += Self.dot(
+                      gradient, line + low * strideX, count: count, stride: strideX)
+                  }
                 }
               }
             }
@@ -189,5 +219,28 @@ struct ConvolutionShape: Sendable {
         }
       }
     }
+  }
+
+  /// sum(a[i] * b[i * stride]) over `count` values, in eight lanes so that it vectorises.
+  @inline(__always)
+  private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, stride: Int)
+    -> Float
+  {
+    var lanes = SIMD8<Float>()
+    var index = 0
+    if stride == 1 {
+      while index + 8 <= count {
+        lanes +=
+          UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Float>.self)
+          * UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Float>.self)
+        index += 8
+      }
+    }
+    var sum = lanes.sum()
+    while index < count {
+      sum += a[index] * b[index * stride]
+      index += 1
+    }
+    return sum
   }
 }

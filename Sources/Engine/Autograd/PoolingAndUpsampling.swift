@@ -72,7 +72,8 @@ extension Variable {
     for plane in 0..<planes {
       for oy in 0..<2 * height {
         for ox in 0..<2 * width {
-          output[(plane * 2 * height + oy) * 2 * width + ox] = value[(plane * height + oy / 2) * width + ox / 2]
+          output[(plane * 2 * height + oy) * 2 * width + ox] =
+            value[(plane * height + oy / 2) * width + ox / 2]
         }
       }
     }

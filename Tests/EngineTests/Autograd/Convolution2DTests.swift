@@ -51,3 +51,17 @@ import Testing
     #expect(worst < 1e-4, "largest difference from Engine's Conv: \(worst)")
   }
 }
+
+@Suite struct Convolution2DThreadedTests {
+  /// The same checks with the work split over two threads (batch 3: uneven tasks). The pool
+  /// stays at two threads for the rest of the process; loops that find it busy run inline.
+  @Test(arguments: [1, 2, 4])
+  func gradientsMatchFiniteDifferencesOnTwoThreads(_ number: Int) {
+    AutogradThreads.use(2)
+    let (shape, outputs, kernel, geometry) = Convolution2DTests.cases[number]
+    var generator = SeededGenerator(seed: UInt64(number + 50))
+    let x = GradientCheck.randomVariable([3] + shape.dropFirst(), &generator)
+    let w = GradientCheck.randomVariable([outputs, shape[1] / geometry.groups, kernel, kernel], &generator)
+    GradientCheck.check([x, w]) { x.conv2d(weight: w, geometry) }
+  }
+}
