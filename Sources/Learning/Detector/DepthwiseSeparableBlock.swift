@@ -11,7 +11,8 @@ final class DepthwiseSeparableBlock {
       name: "\(name).dw", inputChannels: input, outputChannels: input, kernel: 3,
       geometry: ConvolutionGeometry(stride: stride, padding: 1, groups: input), generator: &generator)
     pointwise = ConvolutionLayer(
-      name: "\(name).pw", inputChannels: input, outputChannels: output, kernel: 1, geometry: ConvolutionGeometry(),
+      name: "\(name).pw", inputChannels: input, outputChannels: output, kernel: 1,
+      geometry: ConvolutionGeometry(),
       generator: &generator)
   }
 

@@ -31,14 +31,17 @@ public struct DetectionLoss: Sendable, Hashable, Codable {
       let classTargets = targets.flatMap { $0[level].classes }
       let distanceTargets = targets.flatMap { $0[level].distances }
       let cells = targets.flatMap { $0[level].positive }
-      classTerms.append(output.classes.sigmoidFocalLoss(targets: classTargets, alpha: focalAlpha, gamma: focalGamma))
+      classTerms.append(
+        output.classes.sigmoidFocalLoss(targets: classTargets, alpha: focalAlpha, gamma: focalGamma))
       boxTerms.append(output.boxes.giouLoss(targets: distanceTargets, weights: cells).scaled(by: giouWeight))
       if l1Weight > 0 {
         let spatial = cells.count / output.boxes.shape[0]
         var weights = [Float](repeating: 0, count: output.boxes.count)
         for image in 0..<output.boxes.shape[0] {
           for side in 0..<4 {
-            for cell in 0..<spatial { weights[(image * 4 + side) * spatial + cell] = cells[image * spatial + cell] }
+            for cell in 0..<spatial {
+              weights[(image * 4 + side) * spatial + cell] = cells[image * spatial + cell]
+            }
           }
         }
         boxTerms.append(output.boxes.l1Loss(targets: distanceTargets, weights: weights).scaled(by: l1Weight))

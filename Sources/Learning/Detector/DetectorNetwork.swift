@@ -28,7 +28,8 @@ public final class DetectorNetwork: Trainable {
     let c = configuration.channels
     let (c1, c2, c3, c4, neck) = (c(32), c(64), c(128), c(256), c(128))
     stem = ConvolutionLayer(
-      name: "stem", inputChannels: 3, outputChannels: c1, kernel: 3, geometry: ConvolutionGeometry(stride: 2, padding: 1),
+      name: "stem", inputChannels: 3, outputChannels: c1, kernel: 3,
+      geometry: ConvolutionGeometry(stride: 2, padding: 1),
       generator: &generator)
     stage2 = [
       DepthwiseSeparableBlock(name: "stage2.0", input: c1, output: c2, stride: 2, generator: &generator),
@@ -45,9 +46,11 @@ public final class DetectorNetwork: Trainable {
       DepthwiseSeparableBlock(name: "stage4.2", input: c4, output: c4, stride: 1, generator: &generator),
     ]
     lateral = ConvolutionLayer(
-      name: "neck.lateral", inputChannels: c4, outputChannels: neck, kernel: 1, geometry: ConvolutionGeometry(),
+      name: "neck.lateral", inputChannels: c4, outputChannels: neck, kernel: 1,
+      geometry: ConvolutionGeometry(),
       generator: &generator)
-    fuse = DepthwiseSeparableBlock(name: "neck.fuse", input: neck + c3, output: neck, stride: 1, generator: &generator)
+    fuse = DepthwiseSeparableBlock(
+      name: "neck.fuse", input: neck + c3, output: neck, stride: 1, generator: &generator)
     levelBlocks = [
       DepthwiseSeparableBlock(name: "head8", input: neck, output: neck, stride: 1, generator: &generator),
       DepthwiseSeparableBlock(name: "head16", input: neck, output: neck, stride: 1, generator: &generator),

@@ -22,14 +22,16 @@ public final class DetectorTrainer {
     self.source = source
     self.options = options
     optimizer = AdamW(parameters: network.parameters, weightDecay: options.weightDecay)
-    schedule = CosineSchedule(base: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps)
+    schedule = CosineSchedule(
+      base: options.learningRate, warmupSteps: options.warmupSteps, totalSteps: options.steps)
     if let path = options.checkpointPath, access(path, F_OK) == 0 {
       let metadata = try Checkpoint.load(network, optimizer: optimizer, from: path)
       guard let saved = metadata["step"].flatMap(Int.init), saved >= 0, saved <= options.steps else {
         throw TrainingError("checkpoint \(path) has no valid step")
       }
       guard metadata["seed"] == String(options.seed) else {
-        throw TrainingError("checkpoint \(path) was trained with seed \(metadata["seed"] ?? "?"), not \(options.seed)")
+        throw TrainingError(
+          "checkpoint \(path) was trained with seed \(metadata["seed"] ?? "?"), not \(options.seed)")
       }
       step = saved
     }

@@ -24,7 +24,8 @@ public enum TargetAssignment {
     var levels = configuration.strides.map { stride in
       let (h, w) = (configuration.inputHeight / stride, configuration.inputWidth / stride)
       return LevelTargets(
-        stride: stride, height: h, width: w, classes: [Float](repeating: 0, count: configuration.classCount * h * w),
+        stride: stride, height: h, width: w,
+        classes: [Float](repeating: 0, count: configuration.classCount * h * w),
         distances: [Float](repeating: 0, count: 4 * h * w), positive: [Float](repeating: 0, count: h * w))
     }
     var ownerArea = levels.map { [Float](repeating: .infinity, count: $0.height * $0.width) }
@@ -70,7 +71,9 @@ public enum TargetAssignment {
         levels[level].classes[box.classIndex * h * w + cell] = 1
         // The fallback cell of a tiny box may have its centre just outside: keep distances positive.
         let sides = [x - box.x0, y - box.y0, box.x1 - x, box.y1 - y]
-        for side in 0..<4 { levels[level].distances[side * h * w + cell] = Swift.max(sides[side], 0.5) / stride }
+        for side in 0..<4 {
+          levels[level].distances[side * h * w + cell] = Swift.max(sides[side], 0.5) / stride
+        }
       }
     }
     return levels

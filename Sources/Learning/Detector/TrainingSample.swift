@@ -21,13 +21,15 @@ public struct TrainingSample: Sendable {
       throw TrainingError("training sample has unsupported size \(width)x\(height)")
     }
     guard rgb.count == width * height * 3 else {
-      throw TrainingError("training sample \(width)x\(height) has \(rgb.count) bytes, not \(width * height * 3)")
+      throw TrainingError(
+        "training sample \(width)x\(height) has \(rgb.count) bytes, not \(width * height * 3)")
     }
     for box in boxes {
       guard box.classIndex >= 0, box.classIndex < classCount else {
         throw TrainingError("training box has class \(box.classIndex); there are \(classCount) classes")
       }
-      guard box.x0.isFinite, box.y0.isFinite, box.x1.isFinite, box.y1.isFinite, box.x0 < box.x1, box.y0 < box.y1
+      guard box.x0.isFinite, box.y0.isFinite, box.x1.isFinite, box.y1.isFinite, box.x0 < box.x1,
+        box.y0 < box.y1
       else { throw TrainingError("training box \(box) is empty or not finite") }
     }
   }

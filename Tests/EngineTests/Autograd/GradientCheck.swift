@@ -37,7 +37,9 @@ enum GradientCheck {
     loss().backward()
     var worst: Float = 0
     for (number, input) in inputs.enumerated() {
-      #expect(input.gradient.count == input.count, "input \(number) got no gradient", sourceLocation: sourceLocation)
+      #expect(
+        input.gradient.count == input.count, "input \(number) got no gradient", sourceLocation: sourceLocation
+      )
       guard input.gradient.count == input.count else { continue }
       let analytic = input.gradient
       let scale = Swift.max(1, analytic.map { Swift.abs($0) }.max() ?? 0)

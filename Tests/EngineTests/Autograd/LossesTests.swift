@@ -31,9 +31,11 @@ import Testing
     let weights = (0..<24).map { _ in generator.uniform() < 0.6 ? Float(1) : 0 }
     GradientCheck.check([x], step: 1e-3) { x.giouLoss(targets: targets, weights: weights) }
     // Identical boxes lose nothing; disjoint-looking ones (one inside the other) lose 1 - IoU.
-    let same = Variable(shape: [1, 4, 1, 1], value: [1, 2, 3, 4]).giouLoss(targets: [1, 2, 3, 4], weights: [1])
+    let same = Variable(shape: [1, 4, 1, 1], value: [1, 2, 3, 4]).giouLoss(
+      targets: [1, 2, 3, 4], weights: [1])
     #expect(Swift.abs(same.scalar) < 1e-5)
-    let inner = Variable(shape: [1, 4, 1, 1], value: [1, 1, 1, 1]).giouLoss(targets: [2, 2, 2, 2], weights: [1])
+    let inner = Variable(shape: [1, 4, 1, 1], value: [1, 1, 1, 1]).giouLoss(
+      targets: [2, 2, 2, 2], weights: [1])
     #expect(Swift.abs(inner.scalar - 0.75) < 1e-5)
   }
 }

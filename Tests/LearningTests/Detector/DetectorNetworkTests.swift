@@ -11,7 +11,8 @@ import Testing
     var generator = SeededGenerator(seed: 4)
     // Batch statistics that are not the identity, so that folding has something to fold.
     for _ in 0..<2 {
-      _ = network(Variable(shape: [2, 3, 64, 96], value: (0..<36864).map { _ in generator.uniform() }), training: true)
+      _ = network(
+        Variable(shape: [2, 3, 64, 96], value: (0..<36864).map { _ in generator.uniform() }), training: true)
     }
     let image = Variable(shape: [1, 3, 64, 96], value: (0..<18432).map { _ in generator.uniform() })
     let expected = network(image, training: false)

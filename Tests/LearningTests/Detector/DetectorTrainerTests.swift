@@ -43,7 +43,9 @@ struct RectangleSource: SampleSource {
     var best = (LabeledBox(x0: 0, y0: 0, x1: 0, y1: 0, classIndex: -1), -Float.infinity)
     for (level, output) in outputs.enumerated() {
       let stride = Float(configuration.strides[level])
-      let (classes, height, width) = (output.classes.shape[1], output.classes.shape[2], output.classes.shape[3])
+      let (classes, height, width) = (
+        output.classes.shape[1], output.classes.shape[2], output.classes.shape[3]
+      )
       let plane = height * width
       for cell in 0..<plane {
         for channel in 0..<classes {
@@ -51,7 +53,9 @@ struct RectangleSource: SampleSource {
           guard score > best.1 else { continue }
           let x = (Float(cell % width) + 0.5) * stride, y = (Float(cell / width) + 0.5) * stride
           let d = (0..<4).map { output.boxes.value[$0 * plane + cell] * stride }
-          best = (LabeledBox(x0: x - d[0], y0: y - d[1], x1: x + d[2], y1: y + d[3], classIndex: channel), score)
+          best = (
+            LabeledBox(x0: x - d[0], y0: y - d[1], x1: x + d[2], y1: y + d[3], classIndex: channel), score
+          )
         }
       }
     }
@@ -88,7 +92,10 @@ struct RectangleSource: SampleSource {
   @Test func resumedRunMatchesUninterruptedRun() throws {
     let path = "/tmp/hiyari-trainer-\(getpid()).safetensors"
     defer { unlink(path) }
-    let boxes = [[LabeledBox(x0: 10, y0: 8, x1: 40, y1: 30, classIndex: 0)], [LabeledBox(x0: 50, y0: 20, x1: 70, y1: 60, classIndex: 3)]]
+    let boxes = [
+      [LabeledBox(x0: 10, y0: 8, x1: 40, y1: 30, classIndex: 0)],
+      [LabeledBox(x0: 50, y0: 20, x1: 70, y1: 60, classIndex: 3)],
+    ]
     let source = RectangleSource(width: 120, height: 80, boxes: boxes, seed: 6)
     var options = DetectorTrainingOptions()
     options.batchSize = 2
@@ -113,7 +120,8 @@ struct RectangleSource: SampleSource {
     var other = options
     other.seed = 77
     #expect(throws: TrainingError.self) {
-      try DetectorTrainer(network: DetectorNetwork(configuration: Self.configuration, seed: 2), source: source, options: other)
+      try DetectorTrainer(
+        network: DetectorNetwork(configuration: Self.configuration, seed: 2), source: source, options: other)
     }
   }
 }

@@ -22,14 +22,16 @@ public final class ConvolutionLayer {
     let deviation = weightScale * (2 / fanIn).squareRoot()
     let count = outputChannels * perGroup * kernel * kernel
     weight = Variable(
-      shape: [outputChannels, perGroup, kernel, kernel], value: (0..<count).map { _ in generator.normal() * deviation },
+      shape: [outputChannels, perGroup, kernel, kernel],
+      value: (0..<count).map { _ in generator.normal() * deviation },
       requiresGradient: true)
     normalization = normalized ? BatchNormalization(channels: outputChannels) : nil
     bias =
       normalized
       ? nil
       : Variable(
-        shape: [outputChannels], value: [Float](repeating: biasValue, count: outputChannels), requiresGradient: true)
+        shape: [outputChannels], value: [Float](repeating: biasValue, count: outputChannels),
+        requiresGradient: true)
     self.geometry = geometry
     self.activation = activation
   }

@@ -14,7 +14,8 @@ public struct GraphExporter {
   }
 
   /// Adds a constant and returns its name.
-  public mutating func constant(_ prefix: String, shape: [Int], values: [Float]) throws(TensorError) -> String {
+  public mutating func constant(_ prefix: String, shape: [Int], values: [Float]) throws(TensorError) -> String
+  {
     let name = self.name(prefix)
     constants[name] = try Variable(shape: shape, value: values).tensor()
     return name
@@ -98,7 +99,9 @@ public struct GraphExporter {
 
 extension GraphExporter {
   /// Appends a node whose output has exactly `name` (a graph output's agreed name).
-  public mutating func appendNamed(_ op: String, _ name: String, inputs: [String], attributes: [String: Attribute] = [:]) {
+  public mutating func appendNamed(
+    _ op: String, _ name: String, inputs: [String], attributes: [String: Attribute] = [:]
+  ) {
     appendNode(Node(name: name, op: op, inputs: inputs, outputs: [name], attributes: attributes))
   }
 }

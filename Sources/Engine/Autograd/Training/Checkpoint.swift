@@ -6,7 +6,8 @@ import FoundationEssentials
 public enum Checkpoint {
   /// Writes `model`'s parameters and statistics, and `optimizer`'s state when given.
   public static func save(
-    _ model: some Trainable, optimizer: (any Optimizer)? = nil, metadata: [String: String] = [:], to path: String
+    _ model: some Trainable, optimizer: (any Optimizer)? = nil, metadata: [String: String] = [:],
+    to path: String
   ) throws(TrainingError) {
     var named: [(name: String, tensor: Tensor)] = []
     do throws(TensorError) {
@@ -50,7 +51,9 @@ public enum Checkpoint {
       let start = file.bytes.baseAddress! + parsed.dataStart + entry.range.lowerBound
       let count = entry.range.count / 4
       var values = [Float](repeating: 0, count: count)
-      values.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: start, count: count * 4)) }
+      values.withUnsafeMutableBytes {
+        $0.copyMemory(from: UnsafeRawBufferPointer(start: start, count: count * 4))
+      }
       tensors[entry.name] = (entry.shape, values)
     }
     for parameter in model.parameters {

@@ -9,7 +9,8 @@ public struct CosineSchedule: Sendable, Equatable {
   public var warmupStart: Float
   public var floor: Float
 
-  public init(base: Float, warmupSteps: Int, totalSteps: Int, warmupStart: Float = 0.01, floor: Float = 0.01) {
+  public init(base: Float, warmupSteps: Int, totalSteps: Int, warmupStart: Float = 0.01, floor: Float = 0.01)
+  {
     self.base = base
     self.warmupSteps = max(0, warmupSteps)
     self.totalSteps = max(1, totalSteps)

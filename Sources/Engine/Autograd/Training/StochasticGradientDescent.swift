@@ -33,7 +33,8 @@ public final class StochasticGradientDescent: Optimizer {
 
   public func restore(_ state: [String: [Float]]) throws(TrainingError) {
     for (index, parameter) in parameters.enumerated() {
-      guard let values = state["sgd.velocity/\(parameter.name)"], values.count == parameter.variable.count else {
+      guard let values = state["sgd.velocity/\(parameter.name)"], values.count == parameter.variable.count
+      else {
         throw TrainingError("optimizer state has no velocity of the right size for \(parameter.name)")
       }
       velocity[index] = values

@@ -31,7 +31,8 @@ import Testing
     let x = Variable(shape: shape, value: (0..<shape.reduce(1, *)).map { _ in generator.uniform() })
     let (head, average) = network(x, training: false)
     let graph = try network.export(inputShape: shape)
-    #expect(graph.nodes.contains { $0.op == "Clip" } && !graph.nodes.contains { $0.op == "BatchNormalization" })
+    #expect(
+      graph.nodes.contains { $0.op == "Clip" } && !graph.nodes.contains { $0.op == "BatchNormalization" })
     let model = try CompiledModel(graph: graph)
     let outputs = try model.run(["images": try x.tensor()])
     let runtimeHead = outputs[graph.outputs[0]]!.withElements(as: Float.self) { Array($0) }

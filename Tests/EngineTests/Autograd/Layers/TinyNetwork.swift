@@ -9,16 +9,19 @@ final class TinyNetwork: Trainable {
   init(seed: UInt64) {
     var generator = SeededGenerator(seed: seed)
     stem = ConvolutionLayer(
-      name: "stem", inputChannels: 3, outputChannels: 8, kernel: 3, geometry: ConvolutionGeometry(stride: 2, padding: 1),
+      name: "stem", inputChannels: 3, outputChannels: 8, kernel: 3,
+      geometry: ConvolutionGeometry(stride: 2, padding: 1),
       activation: .relu6, generator: &generator)
     depthwise = ConvolutionLayer(
       name: "dw", inputChannels: 8, outputChannels: 8, kernel: 3,
-      geometry: ConvolutionGeometry(stride: 1, padding: 1, groups: 8), activation: .relu, generator: &generator)
+      geometry: ConvolutionGeometry(stride: 1, padding: 1, groups: 8), activation: .relu,
+      generator: &generator)
     pointwise = ConvolutionLayer(
       name: "pw", inputChannels: 8, outputChannels: 16, kernel: 1, geometry: ConvolutionGeometry(),
       activation: .leakyRelu(0.1), generator: &generator)
     branch = ConvolutionLayer(
-      name: "branch", inputChannels: 16, outputChannels: 16, kernel: 3, geometry: ConvolutionGeometry(padding: 1),
+      name: "branch", inputChannels: 16, outputChannels: 16, kernel: 3,
+      geometry: ConvolutionGeometry(padding: 1),
       generator: &generator)
     head = ConvolutionLayer(
       name: "head", inputChannels: 32, outputChannels: 6, kernel: 1, geometry: ConvolutionGeometry(),

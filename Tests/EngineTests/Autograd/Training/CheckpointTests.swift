@@ -14,7 +14,9 @@ import Testing
     defer { unlink(path) }
     let network = GraphExporterTests.trainedNetwork([2, 3, 12, 20])
     let optimizer = AdamW(parameters: network.parameters)
-    for parameter in network.parameters { parameter.variable.gradient = parameter.variable.value.map { $0 * 0.1 } }
+    for parameter in network.parameters {
+      parameter.variable.gradient = parameter.variable.value.map { $0 * 0.1 }
+    }
     optimizer.step(learningRate: 0.01)
     try Checkpoint.save(network, optimizer: optimizer, metadata: ["step": "1"], to: path)
 
@@ -22,9 +24,12 @@ import Testing
     let restoredOptimizer = AdamW(parameters: restored.parameters)
     let metadata = try Checkpoint.load(restored, optimizer: restoredOptimizer, from: path)
     #expect(metadata["step"] == "1")
-    for (a, b) in zip(network.parameters, restored.parameters) { #expect(a.variable.value == b.variable.value) }
+    for (a, b) in zip(network.parameters, restored.parameters) {
+      #expect(a.variable.value == b.variable.value)
+    }
     for (a, b) in zip(network.normalizations, restored.normalizations) {
-      #expect(a.layer.runningMean == b.layer.runningMean && a.layer.runningVariance == b.layer.runningVariance)
+      #expect(
+        a.layer.runningMean == b.layer.runningMean && a.layer.runningVariance == b.layer.runningVariance)
     }
     #expect(restoredOptimizer.steps == 1)
     #expect(restoredOptimizer.state().map(\.values) == optimizer.state().map(\.values))
