@@ -30,9 +30,9 @@ public struct Augmentation: Sendable, Hashable, Codable {
   /// Writes the augmented image as planar RGB floats in 0...1 ([3, height, width]) into `pixels`
   /// and returns its boxes in input pixels.
   public func apply(
-    _ sample: TrainingSample, width: Int, height: Int, into pixels: UnsafeMutableBufferPointer<Float>,
+    _ sample: LabeledImage, width: Int, height: Int, into pixels: UnsafeMutableBufferPointer<Float>,
     generator: inout SeededGenerator
-  ) -> [LabeledBox] {
+  ) -> [TrainingBox] {
     precondition(pixels.count == 3 * width * height)
     let sourceWidth = Float(sample.width), sourceHeight = Float(sample.height)
     let aspect = Float(width) / Float(height)
@@ -71,7 +71,7 @@ public struct Augmentation: Sendable, Hashable, Codable {
         }
       }
     }
-    var boxes: [LabeledBox] = []
+    var boxes: [TrainingBox] = []
     for box in sample.boxes {
       var x0 = (box.x0 - left) / stepX, x1 = (box.x1 - left) / stepX
       let y0 = Swift.max(0, (box.y0 - top) / stepY), y1 = Swift.min(Float(height), (box.y1 - top) / stepY)
@@ -80,7 +80,7 @@ public struct Augmentation: Sendable, Hashable, Codable {
       x1 = Swift.min(Float(width), x1)
       guard x1 - x0 >= 2, y1 - y0 >= 2, (x1 - x0) * (y1 - y0) >= minimumVisible * fullArea else { continue }
       if flip { (x0, x1) = (Float(width) - x1, Float(width) - x0) }
-      boxes.append(LabeledBox(x0: x0, y0: y0, x1: x1, y1: y1, classIndex: box.classIndex))
+      boxes.append(TrainingBox(x0: x0, y0: y0, x1: x1, y1: y1, classIndex: box.classIndex))
     }
     return boxes
   }

@@ -1,20 +1,22 @@
 import Engine
 import Glibc
 
-/// Trains a `DetectorNetwork` on a `SampleSource`: seeded batches, augmentation, FCOS targets,
+/// Trains a `DetectorNetwork` on a `LabeledImageSource`: seeded batches, augmentation, FCOS targets,
 /// the detection loss, AdamW with warmup and cosine decay, progress reports and durable
 /// checkpoints (resumed when present). Batch `k` depends only on the seed and `k`, so a resumed
 /// run repeats the batches an uninterrupted one would have seen.
 public final class DetectorTrainer {
   public let network: DetectorNetwork
-  public let source: any SampleSource
+  public let source: any LabeledImageSource
   public let options: DetectorTrainingOptions
   public let optimizer: AdamW
   public let schedule: CosineSchedule
   public private(set) var step = 0
 
-  public init(network: DetectorNetwork, source: any SampleSource, options: DetectorTrainingOptions) throws {
-    guard source.count > 0 else { throw TrainingError("the sample source is empty") }
+  public init(network: DetectorNetwork, source: any LabeledImageSource, options: DetectorTrainingOptions)
+    throws
+  {
+    guard source.count > 0 else { throw TrainingError("the labelled image source is empty") }
     guard options.batchSize >= 1, options.steps >= 1 else {
       throw TrainingError("batch size \(options.batchSize) and steps \(options.steps) must be at least 1")
     }

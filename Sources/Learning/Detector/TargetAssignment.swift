@@ -20,7 +20,7 @@ public struct LevelTargets: Sendable {
 
 public enum TargetAssignment {
   /// Targets for every level of `configuration` for boxes in input pixels.
-  public static func assign(_ boxes: [LabeledBox], configuration: DetectorConfiguration) -> [LevelTargets] {
+  public static func assign(_ boxes: [TrainingBox], configuration: DetectorConfiguration) -> [LevelTargets] {
     var levels = configuration.strides.map { stride in
       let (h, w) = (configuration.inputHeight / stride, configuration.inputWidth / stride)
       return LevelTargets(

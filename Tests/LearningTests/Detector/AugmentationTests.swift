@@ -4,13 +4,13 @@ import Testing
 @testable import Learning
 
 @Suite struct AugmentationTests {
-  static func sample() -> TrainingSample {
+  static func sample() -> LabeledImage {
     var rgb = [UInt8](repeating: 0, count: 32 * 16 * 3)
     for y in 0..<16 {
       for x in 0..<32 { rgb[(y * 32 + x) * 3] = UInt8(x * 8) }
     }
-    return TrainingSample(
-      width: 32, height: 16, rgb: rgb, boxes: [LabeledBox(x0: 2, y0: 3, x1: 10, y1: 9, classIndex: 1)])
+    return LabeledImage(
+      width: 32, height: 16, rgb: rgb, boxes: [TrainingBox(x0: 2, y0: 3, x1: 10, y1: 9, classIndex: 1)])
   }
 
   @Test func noneIsTheIdentityAtInputSize() {
@@ -32,7 +32,7 @@ import Testing
     let boxes = pixels.withUnsafeMutableBufferPointer {
       augmentation.apply(Self.sample(), width: 32, height: 16, into: $0, generator: &generator)
     }
-    #expect(boxes == [LabeledBox(x0: 22, y0: 3, x1: 30, y1: 9, classIndex: 1)])
+    #expect(boxes == [TrainingBox(x0: 22, y0: 3, x1: 30, y1: 9, classIndex: 1)])
     #expect(Swift.abs(pixels[5 * 32 + 24] - Float(7 * 8) / 255) < 1e-6)
   }
 

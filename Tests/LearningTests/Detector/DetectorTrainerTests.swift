@@ -5,11 +5,11 @@ import Testing
 @testable import Learning
 
 /// Images drawn here: a filled rectangle of one colour per class on uniform noise.
-struct RectangleSource: SampleSource {
+struct RectangleSource: LabeledImageSource {
   let width: Int, height: Int
-  let samples: [TrainingSample]
+  let samples: [LabeledImage]
 
-  init(width: Int, height: Int, boxes: [[LabeledBox]], seed: UInt64) {
+  init(width: Int, height: Int, boxes: [[TrainingBox]], seed: UInt64) {
     self.width = width
     self.height = height
     var generator = SeededGenerator(seed: seed)
@@ -23,12 +23,12 @@ struct RectangleSource: SampleSource {
           }
         }
       }
-      return TrainingSample(width: width, height: height, rgb: rgb, boxes: imageBoxes)
+      return LabeledImage(width: width, height: height, rgb: rgb, boxes: imageBoxes)
     }
   }
 
   var count: Int { samples.count }
-  func sample(at index: Int) throws -> TrainingSample { samples[index] }
+  func sample(at index: Int) throws -> LabeledImage { samples[index] }
 }
 
 @Suite struct DetectorTrainerTests {
@@ -39,8 +39,8 @@ struct RectangleSource: SampleSource {
   }()
 
   /// The best-scoring cell over both levels, decoded to a box (the hiyari-fcos rule).
-  static func decodeBest(_ outputs: [(classes: Variable, boxes: Variable)]) -> (LabeledBox, Float) {
-    var best = (LabeledBox(x0: 0, y0: 0, x1: 0, y1: 0, classIndex: -1), -Float.infinity)
+  static func decodeBest(_ outputs: [(classes: Variable, boxes: Variable)]) -> (TrainingBox, Float) {
+    var best = (TrainingBox(x0: 0, y0: 0, x1: 0, y1: 0, classIndex: -1), -Float.infinity)
     for (level, output) in outputs.enumerated() {
       let stride = Float(configuration.strides[level])
       let (classes, height, width) = (
@@ -54,7 +54,7 @@ struct RectangleSource: SampleSource {
           let x = (Float(cell % width) + 0.5) * stride, y = (Float(cell / width) + 0.5) * stride
           let d = (0..<4).map { output.boxes.value[$0 * plane + cell] * stride }
           best = (
-            LabeledBox(x0: x - d[0], y0: y - d[1], x1: x + d[2], y1: y + d[3], classIndex: channel), score
+            TrainingBox(x0: x - d[0], y0: y - d[1], x1: x + d[2], y1: y + d[3], classIndex: channel), score
           )
         }
       }
@@ -66,7 +66,7 @@ struct RectangleSource: SampleSource {
   /// about 116x, IoU 0.92) and the best detection
   /// is the drawn rectangle (right class, IoU > 0.5).
   @Test func overfitsADrawnRectangle() throws {
-    let truth = LabeledBox(x0: 30, y0: 18, x1: 62, y1: 42, classIndex: 1)
+    let truth = TrainingBox(x0: 30, y0: 18, x1: 62, y1: 42, classIndex: 1)
     let source = RectangleSource(width: 96, height: 64, boxes: [[truth]], seed: 5)
     var options = DetectorTrainingOptions()
     options.batchSize = 2
@@ -93,8 +93,8 @@ struct RectangleSource: SampleSource {
     let path = "/tmp/hiyari-trainer-\(getpid()).safetensors"
     defer { unlink(path) }
     let boxes = [
-      [LabeledBox(x0: 10, y0: 8, x1: 40, y1: 30, classIndex: 0)],
-      [LabeledBox(x0: 50, y0: 20, x1: 70, y1: 60, classIndex: 3)],
+      [TrainingBox(x0: 10, y0: 8, x1: 40, y1: 30, classIndex: 0)],
+      [TrainingBox(x0: 50, y0: 20, x1: 70, y1: 60, classIndex: 3)],
     ]
     let source = RectangleSource(width: 120, height: 80, boxes: boxes, seed: 6)
     var options = DetectorTrainingOptions()

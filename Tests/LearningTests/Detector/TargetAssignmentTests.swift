@@ -6,7 +6,7 @@ import Testing
   let configuration = DetectorConfiguration()
 
   @Test func smallBoxGoesToStride8WithCentreCellsAndDistances() {
-    let box = LabeledBox(x0: 100, y0: 60, x1: 140, y1: 100, classIndex: 2)
+    let box = TrainingBox(x0: 100, y0: 60, x1: 140, y1: 100, classIndex: 2)
     let levels = TargetAssignment.assign([box], configuration: configuration)
     #expect(levels[1].positiveCount == 0)
     let level = levels[0]
@@ -23,20 +23,20 @@ import Testing
   }
 
   @Test func largeBoxGoesToStride16() {
-    let box = LabeledBox(x0: 20, y0: 10, x1: 260, y1: 180, classIndex: 0)
+    let box = TrainingBox(x0: 20, y0: 10, x1: 260, y1: 180, classIndex: 0)
     let levels = TargetAssignment.assign([box], configuration: configuration)
     #expect(levels[0].positiveCount == 0)
     #expect(levels[1].positiveCount > 0)
   }
 
   @Test func tinyBoxStillGetsOneCellAndOverlapsTakeTheSmallerBox() {
-    let tiny = LabeledBox(x0: 41, y0: 41, x1: 43, y1: 43, classIndex: 3)
+    let tiny = TrainingBox(x0: 41, y0: 41, x1: 43, y1: 43, classIndex: 3)
     let levels = TargetAssignment.assign([tiny], configuration: configuration)
     #expect(levels[0].positiveCount == 1)
     #expect(levels[0].positive[5 * levels[0].width + 5] == 1)
 
-    let outer = LabeledBox(x0: 80, y0: 40, x1: 160, y1: 120, classIndex: 0)
-    let inner = LabeledBox(x0: 104, y0: 64, x1: 136, y1: 96, classIndex: 1)
+    let outer = TrainingBox(x0: 80, y0: 40, x1: 160, y1: 120, classIndex: 0)
+    let inner = TrainingBox(x0: 104, y0: 64, x1: 136, y1: 96, classIndex: 1)
     let both = TargetAssignment.assign([outer, inner], configuration: configuration)[0]
     let cell = 10 * both.width + 15  // centre (124, 84): inside both
     let plane = both.height * both.width

@@ -2,13 +2,13 @@ import Engine
 
 /// One labelled training image: interleaved 8-bit RGB, row-major, `width * height * 3` bytes,
 /// and its boxes in that image's pixels.
-public struct TrainingSample: Sendable {
+public struct LabeledImage: Sendable {
   public var width: Int
   public var height: Int
   public var rgb: [UInt8]
-  public var boxes: [LabeledBox]
+  public var boxes: [TrainingBox]
 
-  public init(width: Int, height: Int, rgb: [UInt8], boxes: [LabeledBox]) {
+  public init(width: Int, height: Int, rgb: [UInt8], boxes: [TrainingBox]) {
     self.width = width
     self.height = height
     self.rgb = rgb
@@ -33,11 +33,4 @@ public struct TrainingSample: Sendable {
       else { throw TrainingError("training box \(box) is empty or not finite") }
     }
   }
-}
-
-/// Where training images come from (Synth's rendered frames, or a test's drawings). Index
-/// order is the caller's: the trainer picks indices from its own seeded generator.
-public protocol SampleSource {
-  var count: Int { get }
-  func sample(at index: Int) throws -> TrainingSample
 }
