@@ -7,9 +7,12 @@ let package = Package(
   products: [
     .executable(name: "hiyari", targets: ["hiyari"]),
     .executable(name: "hiyari-netem", targets: ["hiyari-netem"]),
+    .executable(name: "hiyari-fleet", targets: ["hiyari-fleet"]),
+    .executable(name: "hiyari-synth", targets: ["hiyari-synth"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
   ],
   targets: [
     // System libraries and tiny C shims.
@@ -31,13 +34,31 @@ let package = Package(
       dependencies: ["CKernels", "COpenBLAS", "CZlib"]),
     // Frame sources and preprocessing.
     .target(name: "Capture", dependencies: ["CV4L2", "CFFmpeg", "CKernels", "Engine"]),
-    // Per-layer profiles, link estimates and the partition planner (device side of offload).
-    .target(name: "Offload", dependencies: ["Engine"]),
+    // Detector decoding, tracking, near-miss scoring, events, clips and their evaluation.
+    .target(name: "Perception", dependencies: ["Capture", "Engine"]),
+    // Per-layer profiles, link estimates, the partition planner, the offload wire protocol and its
+    // client, split execution (the device side of offload).
+    .target(
+      name: "Offload",
+      dependencies: [
+        "Engine", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]),
     // Training: the detector's network, targets, loss and training loop (on Engine's autograd).
     .target(name: "Learning", dependencies: ["Engine"]),
     // The link emulator: a TCP relay with each link profile's rate, delay and jitter (this
     // kernel has no netem), for tests and benchmarks of offload.
     .target(name: "LinkEmulation", dependencies: ["Offload"]),
+    // The cloud side: the tail server for split execution.
+    .target(
+      name: "Fleet",
+      dependencies: [
+        "Engine", "Offload", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]),
+    // Synthetic dashcam scenes and near-miss scenarios with ground truth (a dev tool's module,
+    // never linked into the device binary).
+    .target(name: "Synth", dependencies: ["Engine", "Capture"]),
     // The device CLI.
     .executableTarget(
       name: "hiyari",
@@ -51,11 +72,31 @@ let package = Package(
       dependencies: [
         "LinkEmulation", "Offload", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The fleet server (never linked into the device binary).
+    .executableTarget(
+      name: "hiyari-fleet",
+      dependencies: [
+        "Fleet", "Offload", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // The synthetic data generator as a command.
+    .executableTarget(
+      name: "hiyari-synth",
+      dependencies: [
+        "Synth", "Capture", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
     .testTarget(name: "LearningTests", dependencies: ["Learning", "Engine"]),
+    .testTarget(
+      name: "FleetTests",
+      dependencies: [
+        "Fleet", "Offload", "Engine", "LinkEmulation", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ]),
     .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
+    .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Capture", "Engine"]),
+    .testTarget(name: "SynthTests", dependencies: ["Synth", "Capture"]),
   ]
 )

@@ -1,14 +1,17 @@
 /// A frame with its own pixel storage, for holding a frame past its source's next call.
 /// Storage grows to the largest frame seen and is then reused.
-final class FrameCopy {
-  let frame = Frame()
+public final class FrameCopy {
+  /// The copy; valid until the next `copy(from:)`.
+  public let frame = Frame()
   private var storage: UnsafeMutableRawPointer?
   private var capacity = 0
+
+  public init() {}
 
   deinit { storage?.deallocate() }
 
   /// Copies `source`'s visible pixels and metadata into this buffer.
-  func copy(from source: Frame) {
+  public func copy(from source: Frame) {
     var planeBytes: [(rowBytes: Int, rows: Int)] = []
     planeBytes.reserveCapacity(3)
     var total = 0

@@ -16,6 +16,15 @@ public final class MediaSource: FrameSource {
   public let info: MediaInfo
   public private(set) var statistics = CaptureStatistics()
 
+  /// The compressed stream's parameters (codec, size, SPS/PPS), for copying it into an MP4.
+  public let streamParameters: VideoStreamParameters
+  /// Called with each compressed packet of the video stream before it is decoded, so one
+  /// demuxing pass feeds both the decoder and a ring of encoded packets (clips without
+  /// re-encoding). Times share the frames' clock. It runs on the thread that calls
+  /// `nextFrame()` (a `LatestFrameSource`'s own thread for live sources). Nil (the default)
+  /// copies nothing.
+  public var packetHandler: ((EncodedPacket) -> Void)?
+  private var packetClock: PacketClock
   private var formatContext: UnsafeMutablePointer<AVFormatContext>?
   private let decoder: VideoDecoder
   private let streamIndex: Int32
@@ -53,45 +62,27 @@ public final class MediaSource: FrameSource {
     self.decoded = decoded
     self.converter = converter
     do throws(CaptureError) {
-      let context = try MediaSource.openInput(location, isLive: isLive, deadline: deadline)
+      let (context, index) = try MediaSource.openVideoStream(
+        location, isLive: isLive, deadline: deadline, options: options)
       formatContext = context
-      let index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
-      guard index >= 0 else {
-        throw CaptureError(source: location, kind: .invalidMedia, reason: "has no video stream")
-      }
       let stream = context.pointee.streams[Int(index)]!
       let parameters = stream.pointee.codecpar!
-      // libavformat reads .txt/.nfo/.ans files as "ANSI art" video; a camera runtime should not.
-      if [AV_CODEC_ID_ANSI, AV_CODEC_ID_BINTEXT, AV_CODEC_ID_XBIN, AV_CODEC_ID_IDF].contains(
-        parameters.pointee.codec_id)
-      {
-        throw CaptureError(
-          source: location, kind: .invalidMedia, reason: "is text (read as ANSI art), not video")
-      }
       let width = Int(parameters.pointee.width)
       let height = Int(parameters.pointee.height)
-      guard width > 0, height > 0, width <= options.maximumDimension, height <= options.maximumDimension
-      else {
-        throw CaptureError(
-          source: location, kind: .invalidMedia,
-          reason: "video size \(width)x\(height) is outside 1...\(options.maximumDimension)")
+      guard let streamParameters = VideoStreamParameters(copying: parameters) else {
+        throw CaptureError(source: location, kind: .systemError, reason: "out of memory")
       }
-      // Other streams (audio, data) are never decoded; discarding them saves the demuxer work.
-      for other in 0..<Int(context.pointee.nb_streams) where other != Int(index) {
-        context.pointee.streams[other]!.pointee.discard = AVDISCARD_ALL
-      }
+      self.streamParameters = streamParameters
       decoder = try VideoDecoder(
         parameters: parameters, threads: options.threads, hardware: options.hardware,
         lowDelay: isLive, source: location)
       streamIndex = index
-      timeBase = stream.pointee.time_base
-      isUntimed = MediaSource.elementaryStreamFormats.contains(
-        String(cString: context.pointee.iformat.pointee.name))
-      let frameRate = stream.pointee.r_frame_rate
-      assumedFrameNanoseconds =
-        frameRate.num > 0 && frameRate.den > 0
-        ? Int64(frameRate.den) * 1_000_000_000 / Int64(frameRate.num) : 40_000_000
-      startTime = stream.pointee.start_time == hiyari_av_nopts_value() ? 0 : stream.pointee.start_time
+      let clock = PacketClock(context: context, stream: stream)
+      packetClock = clock
+      timeBase = clock.timeBase
+      isUntimed = clock.isUntimed
+      assumedFrameNanoseconds = clock.assumedFrameNanoseconds
+      startTime = clock.origin
       let rate = stream.pointee.avg_frame_rate
       let duration = context.pointee.duration
       info = MediaInfo(
@@ -182,6 +173,7 @@ public final class MediaSource: FrameSource {
         return
       }
       guard packet.pointee.stream_index == streamIndex else { continue }
+      if let packetHandler { packetHandler(packetClock.packet(packet)) }
       let sent = decoder.send(packet)
       if sent == 0 { return }
       try countError(sent)
@@ -247,6 +239,45 @@ public final class MediaSource: FrameSource {
     else { return false }
     let scheme = location[..<schemeEnd].lowercased()
     return ["rtsp", "rtsps", "rtmp", "tcp", "udp", "rtp", "srt", "http", "https"].contains(scheme)
+  }
+
+  /// Opens `location` and picks its best video stream, checking its codec and size; every other
+  /// stream is discarded. Shared by the frame and packet readers.
+  static func openVideoStream(
+    _ location: String, isLive: Bool, deadline: IODeadline, options: MediaSourceOptions
+  ) throws(CaptureError) -> (context: UnsafeMutablePointer<AVFormatContext>, streamIndex: Int32) {
+    var context: UnsafeMutablePointer<AVFormatContext>? = try openInput(
+      location, isLive: isLive, deadline: deadline)
+    do throws(CaptureError) {
+      let index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, nil, 0)
+      guard index >= 0 else {
+        throw CaptureError(source: location, kind: .invalidMedia, reason: "has no video stream")
+      }
+      let parameters = context!.pointee.streams[Int(index)]!.pointee.codecpar!
+      // libavformat reads .txt/.nfo/.ans files as "ANSI art" video; a camera runtime should not.
+      if [AV_CODEC_ID_ANSI, AV_CODEC_ID_BINTEXT, AV_CODEC_ID_XBIN, AV_CODEC_ID_IDF].contains(
+        parameters.pointee.codec_id)
+      {
+        throw CaptureError(
+          source: location, kind: .invalidMedia, reason: "is text (read as ANSI art), not video")
+      }
+      let width = Int(parameters.pointee.width)
+      let height = Int(parameters.pointee.height)
+      guard width > 0, height > 0, width <= options.maximumDimension, height <= options.maximumDimension
+      else {
+        throw CaptureError(
+          source: location, kind: .invalidMedia,
+          reason: "video size \(width)x\(height) is outside 1...\(options.maximumDimension)")
+      }
+      // Other streams (audio, data) are never decoded; discarding them saves the demuxer work.
+      for other in 0..<Int(context!.pointee.nb_streams) where other != Int(index) {
+        context!.pointee.streams[other]!.pointee.discard = AVDISCARD_ALL
+      }
+      return (context!, index)
+    } catch {
+      avformat_close_input(&context)
+      throw error
+    }
   }
 
   private static func openInput(_ location: String, isLive: Bool, deadline: IODeadline)

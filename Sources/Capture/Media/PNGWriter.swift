@@ -41,20 +41,7 @@ public final class PNGWriter {
         source: name, kind: .unsupportedFormat, reason: "cannot write \(frame.format) as PNG")
     }
     try prepare(for: frame, sourceFormat: sourceFormat, name: name)
-    var sourceData: [UnsafePointer<UInt8>?] = [nil, nil, nil, nil]
-    var sourceStrides: [Int32] = [0, 0, 0, 0]
-    for index in 0..<frame.planeCount {
-      sourceData[index] = frame.plane(index).base.assumingMemoryBound(to: UInt8.self)
-      sourceStrides[index] = Int32(frame.plane(index).bytesPerRow)
-    }
-    let rows = withUnsafeMutablePointer(to: &rgb.pointee.data) { data in
-      withUnsafeMutablePointer(to: &rgb.pointee.linesize) { strides in
-        sws_scale(
-          scaler, sourceData, sourceStrides, 0, Int32(frame.height),
-          UnsafeMutableRawPointer(data).assumingMemoryBound(to: UnsafeMutablePointer<UInt8>?.self),
-          UnsafeMutableRawPointer(strides).assumingMemoryBound(to: Int32.self))
-      }
-    }
+    let rows = frame.scale(with: scaler, into: rgb)
     guard rows == Int32(frame.height) else {
       throw CaptureError(source: name, kind: .systemError, reason: "colour conversion failed")
     }

@@ -28,6 +28,24 @@ public enum DurableFile {
       }
       offset += written
     }
+    try publish(temporary, syncing: descriptor, as: path)
+  }
+
+  /// Makes a file written under a temporary name durable and gives it its final name: fsync the
+  /// file, rename it over `path`, fsync the folder. For files written by other code (a muxer),
+  /// so a crash leaves only the temporary name, never a half-written file under the real one.
+  /// The temporary file is removed if this fails.
+  public static func commit(_ temporary: String, as path: String) throws(WriteError) {
+    let descriptor = open(temporary, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw failure(path, "cannot open \(temporary)") }
+    try publish(temporary, syncing: descriptor, as: path)
+  }
+
+  /// Syncs and closes the temporary file open as `descriptor`, renames it over `path` and syncs
+  /// the folder; removes the temporary file on failure.
+  private static func publish(_ temporary: String, syncing descriptor: Int32, as path: String)
+    throws(WriteError)
+  {
     guard fsync(descriptor) == 0 else {
       let error = failure(path, "fsync failed")
       Glibc.close(descriptor)

@@ -56,6 +56,14 @@ public struct Plan: Sendable, Hashable {
   public var isDeviceOnly: Bool { headMask.allSatisfy { $0 } }
   public var isCloudOnly: Bool { !headMask.contains(true) }
 
+  /// The cut by what crosses: "device-only", "cloud-only (input)", or the uploaded tensors
+  /// joined by "+".
+  public var label: String {
+    if isDeviceOnly { return "device-only" }
+    let names = uploaded.map(\.name).joined(separator: "+")
+    return isCloudOnly ? "cloud-only (\(names))" : names
+  }
+
   /// Whether the plan meets `constraints`.
   public func satisfies(_ constraints: PlanConstraints) -> Bool {
     if let cap = constraints.deviceMemoryBytes, headArenaBytes > cap { return false }

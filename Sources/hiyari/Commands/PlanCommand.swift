@@ -114,7 +114,7 @@ struct PlanCommand: ParsableCommand {
       print("every cut (\(heads.count)), by head size:")
       let plans = heads.map { problem.evaluate(head: $0, link: estimate) }
       rows = plans.indices.sorted { (plans[$0].headNodes.count, $0) < (plans[$1].headNodes.count, $1) }
-        .map { (label(plans[$0]), plans[$0]) }
+        .map { (plans[$0].label, plans[$0]) }
     } else {
       print(
         "chain prefixes (\(graph.nodes.count + 1) of more than \(maximumCandidates) cuts) and the min-cut:")
@@ -126,7 +126,7 @@ struct PlanCommand: ParsableCommand {
               ? "cloud-only" : count == graph.nodes.count ? "device-only" : "after \(plan.headNodes.last!)",
             plan
           )
-        } + [("min-cut: " + label(chosen), chosen)]
+        } + [("min-cut: " + chosen.label, chosen)]
     }
     printTable(rows, chosen: chosen, constraints: constraints)
     let best = rows.map(\.1).filter { $0.satisfies(constraints) }
@@ -137,7 +137,7 @@ struct PlanCommand: ParsableCommand {
     let prefixBest = problem.prefixHeads.map { problem.evaluate(head: $0, link: estimate) }
       .filter { $0.satisfies(constraints) }.map(\.totalMilliseconds).min()
     print(
-      "choice (\(chosen.method?.rawValue ?? "-")): \(label(chosen)); \(chosen.headNodes.count) of \(graph.nodes.count) nodes on the device; uploads \(chosen.uploaded.map { "\($0.name) (\($0.bytes) B)" }.joined(separator: ", ").ifEmpty("nothing"))"
+      "choice (\(chosen.method?.rawValue ?? "-")): \(chosen.label); \(chosen.headNodes.count) of \(graph.nodes.count) nodes on the device; uploads \(chosen.uploaded.map { "\($0.name) (\($0.bytes) B)" }.joined(separator: ", ").ifEmpty("nothing"))"
     )
     print(
       "summary: total_ms=\(ms(chosen.totalMilliseconds)) device_ms=\(ms(chosen.deviceMilliseconds)) transfer_ms=\(ms(chosen.transferMilliseconds)) cloud_ms=\(ms(chosen.cloudMilliseconds)) uplink_bytes=\(chosen.uplinkBytes) head_arena_bytes=\(chosen.headArenaBytes) device_only_ms=\(ms(deviceOnly.totalMilliseconds)) cloud_only_ms=\(ms(cloudOnly.totalMilliseconds)) best_prefix_ms=\(prefixBest.map(ms) ?? "-") speedup_over_best_single_side=\(formatDecimal(min(deviceOnly.totalMilliseconds, cloudOnly.totalMilliseconds) / chosen.totalMilliseconds, places: 2)) feasible_rows=\(best.count)"
@@ -148,13 +148,6 @@ struct PlanCommand: ParsableCommand {
     let what =
       profile.estimate ? "estimate for \(profile.board ?? "?")" : "measured on \(profile.machine.cpuModel)"
     return "\(what), \(profile.threads) thread(s), \(ms(profile.totalMilliseconds)) ms"
-  }
-
-  /// A cut by what crosses: the uploaded tensors, or which side runs everything.
-  private func label(_ plan: Plan) -> String {
-    if plan.isDeviceOnly { return "device-only" }
-    let names = plan.uploaded.map(\.name).joined(separator: "+")
-    return plan.isCloudOnly ? "cloud-only (\(names))" : names
   }
 
   private func printTable(_ rows: [(String, Plan)], chosen: Plan, constraints: PlanConstraints) {

@@ -48,4 +48,20 @@ import Testing
       (error as! DurableFile.WriteError).description.hasPrefix("/nonexistent-hiyari/x.bin: cannot create")
     }
   }
+
+  /// A file written under a temporary name by other code takes its final name; a missing
+  /// temporary file is an error naming the target.
+  @Test func commitsAFileWrittenElsewhere() throws {
+    let folder = temporaryFolder()
+    let temporary = "\(folder)/clip.mp4.partial"
+    let file = fopen(temporary, "wb")!
+    fwrite([UInt8](repeating: 7, count: 10), 1, 10, file)
+    fclose(file)
+    try DurableFile.commit(temporary, as: "\(folder)/clip.mp4")
+    #expect(read("\(folder)/clip.mp4") == [UInt8](repeating: 7, count: 10))
+    #expect(read(temporary) == nil)
+    #expect(throws: DurableFile.WriteError.self) {
+      try DurableFile.commit(temporary, as: "\(folder)/other.mp4")
+    }
+  }
 }

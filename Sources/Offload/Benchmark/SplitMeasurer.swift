@@ -1,0 +1,13 @@
+/// Runs frames at one cut and reports their end-to-end latencies: the part of `hiyari bench-split`
+/// that touches the real network and the real executor (the device side in a CPU quota matching
+/// `device.cpus`, the server in the cloud namespace, the link emulated between them).
+/// `SplitBenchmark` calls it cut after cut for one (device, link) cell before moving to the next,
+/// so an implementation can set the cell up once (quota, relay) and reuse it until the device or
+/// the link changes.
+public protocol SplitMeasurer {
+  /// End-to-end milliseconds of each of `frames` frames run with `plan`'s head on the device and
+  /// its tail in the cloud (`plan.isDeviceOnly`: nothing sent; `plan.isCloudOnly`: the input
+  /// uploaded), as `device` on `link`. Returns exactly `frames` finite values.
+  mutating func measure(_ plan: Plan, device: SplitBenchmarkDevice, link: LinkProfile, frames: Int) throws
+    -> [Double]
+}

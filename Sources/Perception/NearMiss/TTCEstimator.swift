@@ -1,0 +1,104 @@
+/// Estimates one track's time to collision from its recent boxes.
+///
+/// Both estimators fit a straight line over the last `windowSeconds` of samples, because under
+/// a constant closing speed both fitted quantities are linear in time, so the fit has no lag:
+/// - scale: the inverse box height q = 1/h is proportional to depth, so TTC = −q(now) / q̇;
+/// - ground: the road distance Z of the box's bottom edge (through the calibration), so
+///   TTC = −Z(now) / Ż, and the closing speed is −Ż.
+///
+/// Fusion rule: the two are averaged in the rate domain (1/TTC, which is finite and signed
+/// when an object recedes), each weighted by the inverse variance that its own fit's standard
+/// errors imply. So the ground estimate dominates near the camera, where a pixel of bottom edge
+/// is centimetres, and the scale estimate far away, where the bottom edge nears the horizon;
+/// when only one is available it is used alone.
+///
+/// Limits: a change of closing speed (braking, a sudden stop) is seen only as the window fills
+/// with new samples; right after a stop the fit briefly under-estimates the TTC. A box cut off
+/// by the bottom of the frame gives no ground distance and a shrinking height.
+struct TTCEstimator: Sendable {
+  private var samples: [(time: Double, height: Double, range: Double?, lateral: Double?)] = []
+  private let config: NearMissConfig
+  private let corridor: EgoCorridor
+  private let frameHeight: Double
+  /// Enough samples for any window at up to 240 fps; old ones are dropped first.
+  private static let sampleCapacity = 240
+
+  init(config: NearMissConfig, calibration: CameraCalibration) {
+    self.config = config
+    self.corridor = EgoCorridor(
+      calibration: calibration, halfWidth: config.laneHalfWidth + config.corridorMargin)
+    self.frameHeight = Double(calibration.height)
+  }
+
+  /// Adds the box measured at `time` (seconds); returns the estimate at that time.
+  mutating func add(_ box: BoundingBox, at time: Double) -> TTCEstimate {
+    let cutOff = box.maxY >= frameHeight - config.edgeMarginPixels
+    var range: Double?
+    var lateral: Double?
+    if !cutOff, let ground = corridor.calibration.groundPoint(imageX: box.centerX, imageY: box.maxY) {
+      range = ground.forward
+      lateral = ground.lateral
+    }
+    samples.removeAll { $0.time <= time - config.windowSeconds || $0.time >= time }
+    if samples.count >= Self.sampleCapacity { samples.removeFirst(samples.count - Self.sampleCapacity + 1) }
+    samples.append((time, box.height, range, lateral))
+    return estimate(box: box, at: time)
+  }
+
+  /// Whether `samples` are enough for a line: count and time span.
+  private func sufficient(_ samples: [(time: Double, value: Double)]) -> Bool {
+    guard samples.count >= config.minimumSamples, let first = samples.first, let last = samples.last else {
+      return false
+    }
+    return last.time - first.time >= config.minimumSpanSeconds
+  }
+
+  private func estimate(box: BoundingBox, at time: Double) -> TTCEstimate {
+    var result = TTCEstimate()
+    result.corridorOverlap = corridor.overlap(of: box)
+    var rates: [(rate: Double, variance: Double)] = []
+
+    let scaled = samples.filter { $0.height > 1 }.map { (time: $0.time, value: 1 / $0.height) }
+    if sufficient(scaled), let fit = LinearFit(scaled, at: time), fit.value > 0 {
+      let rate = -fit.slope / fit.value
+      if rate > 0 { result.fromScale = 1 / rate }
+      rates.append((rate, Self.rateVariance(fit)))
+    }
+    let ranged = samples.compactMap { sample in sample.range.map { (time: sample.time, value: $0) } }
+    if sufficient(ranged), let fit = LinearFit(ranged, at: time), fit.value > 0 {
+      let rate = -fit.slope / fit.value
+      if rate > 0 { result.fromGround = 1 / rate }
+      result.range = fit.value
+      result.closingSpeed = -fit.slope
+      rates.append((rate, Self.rateVariance(fit)))
+    }
+    if !rates.isEmpty {
+      // A perfect fit (variance 0) must not divide by zero; the floor is far below real noise.
+      let weights = rates.map { 1 / max($0.variance, 1e-12) }
+      let rate = zip(rates, weights).reduce(0) { $0 + $1.0.rate * $1.1 } / weights.reduce(0, +)
+      if rate > 0 { result.fused = 1 / rate }
+    }
+
+    var predictedInside = false
+    let laterals = samples.compactMap { sample in sample.lateral.map { (time: sample.time, value: $0) } }
+    if let ttc = result.fused, sufficient(laterals),
+      let fit = LinearFit(laterals, at: time)
+    {
+      let predicted = fit.value + fit.slope * ttc
+      predictedInside = abs(predicted) <= corridor.halfWidth
+    }
+    let closing = result.closingSpeed.map { $0 >= config.minimumClosingSpeed } ?? true
+    let near = result.range.map { $0 <= config.maximumRange } ?? true
+    result.inPath =
+      closing && near && (result.corridorOverlap >= config.minimumCorridorOverlap || predictedInside)
+    return result
+  }
+
+  /// Variance of the rate −slope / value, by first-order error propagation.
+  private static func rateVariance(_ fit: LinearFit) -> Double {
+    let value = fit.value
+    let a = fit.slopeError / value
+    let b = fit.slope * fit.valueError / (value * value)
+    return a * a + b * b
+  }
+}
