@@ -6,7 +6,8 @@ import Testing
 ///
 /// The checked function is reduced to a scalar as sum(output * projection) with a fixed random
 /// projection, so that each output element carries a distinct weight. Values are fp32, so the
-/// step is large (1e-2) and the tolerance is relative to the gradient's scale.
+/// step is large (1e-2) and each error is measured relative to the input's largest gradient
+/// (a 5% error in a derivative fails; fp32 rounding of the loss stays far below 1%).
 enum GradientCheck {
   static func randomVariable(
     _ shape: [Int], _ generator: inout SeededGenerator, scale: Float = 1, awayFromZero: Float = 0
@@ -23,7 +24,7 @@ enum GradientCheck {
   /// Returns the largest error found, after recording an expectation for each element.
   @discardableResult
   static func check(
-    _ inputs: [Variable], seed: UInt64 = 7, step: Float = 1e-2, tolerance: Float = 2e-2,
+    _ inputs: [Variable], seed: UInt64 = 7, step: Float = 1e-2, tolerance: Float = 1e-2,
     sourceLocation: SourceLocation = #_sourceLocation, _ function: () -> Variable
   ) -> Float {
     var generator = SeededGenerator(seed: seed)
@@ -42,7 +43,7 @@ enum GradientCheck {
       )
       guard input.gradient.count == input.count else { continue }
       let analytic = input.gradient
-      let scale = Swift.max(1, analytic.map { Swift.abs($0) }.max() ?? 0)
+      let scale = Swift.max(1e-2, analytic.map { Swift.abs($0) }.max() ?? 0)
       for index in 0..<input.count {
         let saved = input.value[index]
         input.value[index] = saved + step
