@@ -44,6 +44,8 @@ let package = Package(
         "Engine", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]),
+    // Training: the detector's network, targets, loss and training loop (on Engine's autograd).
+    .target(name: "Learning", dependencies: ["Engine"]),
     // The link emulator: a TCP relay with each link profile's rate, delay and jitter (this
     // kernel has no netem), for tests and benchmarks of offload.
     .target(name: "LinkEmulation", dependencies: ["Offload"]),
@@ -85,6 +87,7 @@ let package = Package(
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
+    .testTarget(name: "LearningTests", dependencies: ["Learning", "Engine"]),
     .testTarget(
       name: "FleetTests",
       dependencies: [
