@@ -58,7 +58,8 @@ public actor OffloadController {
   /// of the same model (measured here, or a board estimate). The client starts connecting at
   /// once; call `start` before the first frame.
   public init(
-    graph: Graph, modelHash: String, deviceProfile: DeviceProfile, configuration: OffloadControllerConfiguration
+    graph: Graph, modelHash: String, deviceProfile: DeviceProfile,
+    configuration: OffloadControllerConfiguration
   ) throws(OffloadError) {
     guard deviceProfile.model == modelHash else {
       throw OffloadError("the device profile is of model \(deviceProfile.model), not \(modelHash)")
