@@ -22,13 +22,13 @@ import Engine
 ///     print(frame.plan?.label ?? "-", frame.result.tailLocation, frame.estimate.estimate)
 ///     await controller.stop()
 public actor OffloadController {
-  public let graph: Graph
-  public let modelHash: String
-  public let deviceProfile: DeviceProfile
-  public let configuration: OffloadControllerConfiguration
-  public let client: OffloadClient
-  public let executor: SplitExecutor
-  public let link: LinkMonitor
+  public nonisolated let graph: Graph
+  public nonisolated let modelHash: String
+  public nonisolated let deviceProfile: DeviceProfile
+  public nonisolated let configuration: OffloadControllerConfiguration
+  public nonisolated let client: OffloadClient
+  public nonisolated let executor: SplitExecutor
+  public nonisolated let link: LinkMonitor
   /// The server's profile of the model, once fetched.
   public private(set) var cloudProfile: DeviceProfile?
   /// The plan in force (nil until the server's profile is known).
