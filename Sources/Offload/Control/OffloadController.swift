@@ -50,6 +50,8 @@ public actor OffloadController {
   var holdUntil: Double?
   var lastTrafficAt: Double?
   var probeInFlight = false
+  /// Frames submitted and not yet completed.
+  var framesOutstanding = 0
   var profileAttemptAt: Double?
   var started = false
   var probeTask: Task<Void, Never>?
@@ -137,6 +139,7 @@ public actor OffloadController {
     let estimate = link.estimate
     let pending = try await executor.submit(frameID: frameID, inputs: inputs, budgetSeconds: budgetSeconds)
     if await executor.mode != .deviceOnly { lastTrafficAt = now }
+    framesOutstanding += 1
     return PendingControlledFrame(
       frameID: frameID, pending: pending, controller: self, plan: plan, estimate: estimate,
       replanned: replanned, hold: hold)
@@ -145,6 +148,7 @@ public actor OffloadController {
   /// Takes a finished frame's outcome: fallbacks force a re-plan, and a run of them holds
   /// offload off.
   func completed(_ frame: ControlledFrame) async {
+    framesOutstanding -= 1
     _ = await executor.takeReplanDue()
     if frame.result.fallback != nil {
       fallbackStreak += 1
@@ -251,10 +255,12 @@ public actor OffloadController {
     }
   }
 
-  /// Sends what the scheduler asks for (one probe in flight at a time), and fetches the
-  /// server's profile if it is still missing.
+  /// Sends what the scheduler asks for, and fetches the server's profile if it is still missing.
+  /// Exchanges on one connection queue behind each other, and the estimator takes each round
+  /// trip as the link's alone: so a probe goes only when nothing else is in flight (no frame, no
+  /// other probe), and it waits long for its reply rather than leave its bytes ahead of the next.
   func probeTick(now: Double) {
-    guard client.isConnected else { return }
+    guard client.isConnected, framesOutstanding == 0 else { return }
     if cloudProfile == nil, !probeInFlight, profileAttemptAt.map({ now - $0 >= 1 }) ?? true {
       profileAttemptAt = now
       probeInFlight = true
@@ -271,20 +277,17 @@ public actor OffloadController {
     probeInFlight = true
     probesSent += 1
     probeBytes += probe.bytes
-    let estimate = link.estimate.estimate
-    // Generous: a probe that times out teaches nothing, one that arrives late still does.
-    let expected =
-      estimate.roundTripSeconds + estimate.uploadSeconds(probe.bytesUp)
-      + estimate.downloadSeconds(probe.bytesDown)
-    let timeout = min(10, 1 + 4 * (expected.isFinite ? expected : 10))
     Task {
       _ = try? await client.ping(
-        payloadBytes: probe.bytesUp, replyBytes: probe.bytesDown, timeoutSeconds: timeout)
+        payloadBytes: probe.bytesUp, replyBytes: probe.bytesDown, timeoutSeconds: Self.probeTimeoutSeconds)
       self.probeFinished()
     }
   }
 
   func probeFinished() { probeInFlight = false }
+
+  /// A probe's payload is at most 256 kB (`ProbeScheduler`): at 0.25 Mbit/s that is 8 s.
+  static let probeTimeoutSeconds = 10.0
 
   func profileArrived(_ profile: DeviceProfile?) {
     probeInFlight = false
