@@ -259,6 +259,10 @@ public actor OffloadController {
   /// Exchanges on one connection queue behind each other, and the estimator takes each round
   /// trip as the link's alone: so a probe goes only when nothing else is in flight (no frame, no
   /// other probe), and it waits long for its reply rather than leave its bytes ahead of the next.
+  /// (Pings between pipelined frames were tried: queued behind a frame's reply on a slow link,
+  /// they read several times the RTT, and the estimator took that for an RTT change.) A pipeline
+  /// that never drains is measured by its own round trips only, and its RTT stays the last one
+  /// measured.
   func probeTick(now: Double) {
     guard client.isConnected, framesOutstanding == 0 else { return }
     if cloudProfile == nil, !probeInFlight, profileAttemptAt.map({ now - $0 >= 1 }) ?? true {
