@@ -178,7 +178,7 @@ struct OffloadCommand: ParsableCommand {
         media = try MediaSource(source)
         preprocessor = try Preprocessor(spec: spec)
       } catch {
-        printError("\(source): \(error)")
+        printError("\(error)")
         throw ExitCode(1)
       }
       defer { media.close() }
