@@ -12,7 +12,9 @@ struct Hiyari: ParsableCommand {
     commandName: "hiyari",
     abstract: "Edge inference and offload runtime for in-vehicle cameras.",
     subcommands: [
-      Devices.self, CaptureCommand.self, RunCommand.self, Bench.self, Model.self, ProfileCommand.self, PlanCommand.self,
+      Devices.self, CaptureCommand.self, RunCommand.self, Bench.self, Model.self, ProfileCommand.self,
+      PlanCommand.self,
+      OffloadCommand.self,
     ])
 
   static func main() {

@@ -73,7 +73,8 @@ enum TestModels {
 
   /// int8 (uint8 activations, int8 weights): x -> QuantizeLinear -> xq -> QLinearConv -> q1 ->
   /// QLinearConv -> q2 -> DequantizeLinear -> y; outputs y and q2. The cut at q1 sends 8-bit codes.
-  static func int8() throws -> Graph {
+  /// `size` is the input's height and width (the same weights at any size).
+  static func int8(size: Int = 8) throws -> Graph {
     var random = Generator(5)
     var constants: [String: Tensor] = [
       "xs": scalar(1.0 / 64), "xz": codes(.uint8, []) { 128 },
@@ -93,7 +94,8 @@ enum TestModels {
     constants["B1"] = bias(8)
     constants["B2"] = bias(8)
     return try Graph(
-      inputs: [TensorInfo(name: "x", elementType: .float32, shape: inputShape)], outputs: ["y", "q2"],
+      inputs: [TensorInfo(name: "x", elementType: .float32, shape: [1, 3, size, size])],
+      outputs: ["y", "q2"],
       nodes: [
         Node(name: "quantize", op: "QuantizeLinear", inputs: ["x", "xs", "xz"], outputs: ["xq"]),
         Node(
@@ -114,9 +116,9 @@ enum TestModels {
   }
 
   /// An input of 8-bit pixels scaled to [0, 1] (code / 255 as the device's preprocessing gives).
-  static func pixels(seed: UInt64) -> [String: Tensor] {
+  static func pixels(seed: UInt64, size: Int = 8) -> [String: Tensor] {
     var random = Generator(seed &+ 200)
-    let tensor = try! Tensor(shape: inputShape, elementType: .float32)
+    let tensor = try! Tensor(shape: [1, 3, size, size], elementType: .float32)
     tensor.withMutableElements(as: Float.self) {
       for index in $0.indices { $0[index] = Float(random.int(in: 0...255)) * PixelCodes.scale }
     }
