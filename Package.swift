@@ -13,6 +13,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-nio", .upToNextMinor(from: "2.101.2")),
+    .package(url: "https://github.com/apple/swift-nio-ssl", .upToNextMinor(from: "2.37.6")),
   ],
   targets: [
     // System libraries and tiny C shims.
@@ -42,7 +43,8 @@ let package = Package(
       name: "Offload",
       dependencies: [
         "Engine", .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
     // Training: the detector's network, targets, loss and training loop (on Engine's autograd).
     .target(name: "Learning", dependencies: ["Engine"]),
@@ -54,7 +56,7 @@ let package = Package(
       name: "Fleet",
       dependencies: [
         "Engine", "Offload", .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]),
     // Synthetic dashcam scenes and near-miss scenarios with ground truth (a dev tool's module,
     // never linked into the device binary).

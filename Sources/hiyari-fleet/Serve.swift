@@ -28,8 +28,23 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The most requests queued or running at once.")
   var queueLimit = 64
 
+  @Option(help: "Serve over TLS with this PEM certificate chain (with --tls-key).")
+  var tlsCertificate: String?
+
+  @Option(help: "The PEM private key of --tls-certificate.")
+  var tlsKey: String?
+
+  @Option(help: "Require devices to present a certificate signed by this PEM CA (TLS only).")
+  var tlsDeviceCA: String?
+
   func validate() throws {
     guard !models.isEmpty else { throw ValidationError("give at least one --model") }
+    guard (tlsCertificate == nil) == (tlsKey == nil) else {
+      throw ValidationError("--tls-certificate and --tls-key go together")
+    }
+    guard tlsDeviceCA == nil || tlsCertificate != nil else {
+      throw ValidationError("--tls-device-ca needs --tls-certificate and --tls-key")
+    }
     guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
   }
 
@@ -60,9 +75,19 @@ struct Serve: AsyncParsableCommand {
 
     var configuration = TailServerConfiguration(threads: threads)
     configuration.queueLimit = max(1, queueLimit)
+    if let tlsCertificate, let tlsKey {
+      do {
+        configuration.tls = try TailServerTLS(
+          certificateChainPath: tlsCertificate, privateKeyPath: tlsKey, deviceTrustRootsPath: tlsDeviceCA)
+      } catch {
+        throw ValidationError(error.description)
+      }
+    }
     let server = TailServer(models: served, configuration: configuration)
     let bound = try await server.start(host: address.host, port: address.port)
-    print("listening on \(bound.ipAddress ?? address.host):\(bound.port ?? address.port)")
+    print(
+      "listening on \(bound.ipAddress ?? address.host):\(bound.port ?? address.port)"
+        + (configuration.tls == nil ? "" : " (TLS)"))
     fflush(nil)
     let readFD = pipeFDs[0]
     await Task.detached {

@@ -1,6 +1,7 @@
 import Engine
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Offload
 import Synchronization
 
@@ -38,6 +39,7 @@ public final class TailServer: Sendable {
   @discardableResult
   public func start(host: String, port: Int) async throws -> SocketAddress {
     let limits = configuration.limits
+    let tls = configuration.tls
     let channel = try await ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 256)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -46,6 +48,9 @@ public final class TailServer: Sendable {
       .childChannelInitializer { channel in
         self.track(channel)
         return channel.eventLoop.makeCompletedFuture {
+          if let tls {
+            try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+          }
           try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(WireFrameDecoder(limits: limits)))
           try channel.pipeline.syncOperations.addHandler(ServerHandler(server: self))

@@ -12,6 +12,8 @@ public struct TailServerConfiguration: Sendable {
   public var limits = WireLimits()
   /// Timed runs behind each node's median in a profile the server measures.
   public var profileRuns = 10
+  /// TLS on every connection; nil serves in the clear.
+  public var tls: TailServerTLS?
 
   public init(threads: Int = 1) { self.threads = max(1, threads) }
 }

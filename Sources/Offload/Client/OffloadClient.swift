@@ -1,6 +1,7 @@
 import Engine
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// The device's side of the offload connection: one persistent TCP connection to a tail server,
@@ -52,11 +53,13 @@ public final class OffloadClient: Sendable {
       if let immediate { return continuation.resume(returning: immediate) }
       group.next().scheduleTask(in: Self.timeAmount(timeoutSeconds)) {
         let waiter = self.state.withLock { $0.connectWaiters.removeValue(forKey: token) }
+        let lastError = self.state.withLock { $0.lastConnectionError }
         waiter?.resume(
           returning: .failure(
             OffloadClientError(
               .notConnected,
               "no connection to \(self.configuration.host):\(self.configuration.port) within \(timeoutSeconds) s"
+                + (lastError.map { " (last attempt: \($0))" } ?? "")
             )))
       }
     }
@@ -273,24 +276,40 @@ public final class OffloadClient: Sendable {
 
   func attempt() {
     let limits = configuration.limits
+    let tls = configuration.tls
+    let host = configuration.host
     let bootstrap = ClientBootstrap(group: group)
       .connectTimeout(Self.timeAmount(configuration.connectTimeoutSeconds))
       .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
+          if let tls {
+            try channel.pipeline.syncOperations.addHandler(
+              NIOSSLClientHandler(context: tls.context, serverHostname: tls.hostnameToVerify(connectingTo: host)))
+          }
           try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(WireFrameDecoder(limits: limits)))
-          try channel.pipeline.syncOperations.addHandler(ClientHandler(client: self))
+          try channel.pipeline.syncOperations.addHandler(
+            ClientHandler(client: self, waitsForHandshake: tls != nil))
         }
       }
-    bootstrap.connect(host: configuration.host, port: configuration.port).whenComplete { result in
+    bootstrap.connect(host: host, port: configuration.port).whenComplete { result in
       switch result {
-      case .success(let channel): self.connected(channel)
-      case .failure:
-        self.state.withLock { $0.connecting = false }
-        self.scheduleReconnect()
+      // Over TLS the connection counts only once the handshake is done (ClientHandler).
+      case .success(let channel): if tls == nil { self.connected(channel) }
+      case .failure(let error): self.attemptFailed(error)
       }
     }
+  }
+
+  /// A connection attempt that came to nothing (refused, timed out, or a TLS handshake that
+  /// failed): remembered for the caller's error message, and retried after the back-off.
+  func attemptFailed(_ error: any Error) {
+    state.withLock { state in
+      state.connecting = false
+      state.lastConnectionError = "\(error)"
+    }
+    scheduleReconnect()
   }
 
   func connected(_ channel: any Channel) {
@@ -343,4 +362,6 @@ struct ClientState {
   var backoffSeconds = 0.05
   var nextToken: UInt64 = 0
   var nextRequestID: UInt64 = 1 << 63
+  /// Why the last connection attempt failed, for the error a caller sees.
+  var lastConnectionError: String?
 }

@@ -13,6 +13,8 @@ public struct OffloadClientConfiguration: Sendable {
   /// Called with every round trip that got a reply (tail requests and pings), on a network
   /// thread: keep it short (e.g. feed a link estimator).
   public var onTransfer: (@Sendable (TransferSample) -> Void)?
+  /// TLS on the connection; nil sends in the clear (a private link, or tests).
+  public var tls: OffloadTLS?
 
   public init(host: String, port: Int, onTransfer: (@Sendable (TransferSample) -> Void)? = nil) {
     self.host = host
