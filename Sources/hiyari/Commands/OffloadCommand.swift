@@ -28,6 +28,8 @@ struct OffloadCommand: ParsableCommand {
   @Option(help: "The tail server, HOST:PORT (hiyari-fleet serve).")
   var server: String
 
+  @OptionGroup var tlsOptions: OffloadTLSOptions
+
   @Option(help: "A video file (or stream) to decode.")
   var source: String
 
@@ -125,8 +127,10 @@ struct OffloadCommand: ParsableCommand {
       printError("profiling \(options.model): \(error.description)")
       throw ExitCode(1)
     }
+    var client = try OffloadClientConfiguration(address: server)
+    client.tls = try tlsOptions.tls()
     var configuration = OffloadControllerConfiguration(
-      client: try OffloadClientConfiguration(address: server), prior: LinkProfile.named(link)!.estimate)
+      client: client, prior: LinkProfile.named(link)!.estimate)
     configuration.policy = policy
     configuration.threads = threads
     configuration.window = window
