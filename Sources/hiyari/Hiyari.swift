@@ -13,6 +13,7 @@ struct Hiyari: ParsableCommand {
     abstract: "Edge inference and offload runtime for in-vehicle cameras.",
     subcommands: [
       Devices.self, CaptureCommand.self, Bench.self, Model.self, ProfileCommand.self, PlanCommand.self,
+      BenchSplit.self,
     ])
 
   static func main() {

@@ -86,10 +86,14 @@ import Testing
 
   @Test func aMeasurerReturningTheWrongCountIsAnError() throws {
     let benchmark = try Self.benchmark()
-    var measurer = CostModelMeasurer(wrongCount: 3)
+    var measurer = CostModelMeasurer(wrongCount: 16)
     #expect {
       _ = try benchmark.run(&measurer)
-    } throws: { ($0 as? OffloadError)?.description.contains("returned 3 latencies for 15 frames") == true }
+    } throws: { ($0 as? OffloadError)?.description.contains("returned 16 latencies for 15 frames") == true }
+    var none = CostModelMeasurer(wrongCount: 0)
+    #expect {
+      _ = try benchmark.run(&none)
+    } throws: { ($0 as? OffloadError)?.description.contains("returned 0 latencies for 15 frames") == true }
   }
 
   @Test func aBoardIsEmulatedWithItsEstimateAndTheMatchingQuota() throws {
