@@ -100,6 +100,16 @@ public final class ChildProcess {
     exited = true
   }
 
+  /// `name` in the folder of this process's executable (where SwiftPM puts every product).
+  public static func siblingExecutable(_ name: String) -> String {
+    var path = [CChar](repeating: 0, count: 4096)
+    let count = readlink("/proc/self/exe", &path, path.count - 1)
+    guard count > 0 else { return name }
+    var folder = String(decoding: path[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    while !folder.isEmpty, folder.removeLast() != "/" {}
+    return folder + "/" + name
+  }
+
   /// ", exit status N" when it has exited (reaping it), else "".
   func exitDescription() -> String {
     var status: Int32 = 0

@@ -76,7 +76,7 @@ struct BenchSplit: ParsableCommand {
       printError("bench-split emulates boards with cgroup CPU quotas, which need root: run it as root")
       throw ExitCode(1)
     }
-    let netemPath = netem ?? Self.siblingExecutable("hiyari-netem")
+    let netemPath = netem ?? ChildProcess.siblingExecutable("hiyari-netem")
     guard access(netemPath, X_OK) == 0 else {
       printError(
         "hiyari-netem not found at \(netemPath): build it (swift build --product hiyari-netem) or pass --netem PATH")
@@ -89,10 +89,7 @@ struct BenchSplit: ParsableCommand {
     let (graph, identifier) = try options.load()
     let links = try linkProfiles()
     do {
-      let frame = try BenchmarkInputs.pixelFrame(graph, seed: 1)
-      // Float inputs holding pixels cross as their 8-bit codes: one byte per element.
-      var compressed: [String: Int] = [:]
-      for input in graph.inputs where input.elementType == .float32 { compressed[input.name] = input.elementCount }
+      let frame = try SyntheticFrame.pixels(for: graph)
 
       print("measuring this machine's profile (\(threads) thread(s))...")
       let host = try Profiler(threads: threads, runs: 30, warmup: 5).profile(graph, model: identifier)
@@ -126,7 +123,7 @@ struct BenchSplit: ParsableCommand {
         emulator: NetemProcesses(executable: netemPath), inputs: frame, options: options)
       let benchmark = SplitBenchmark(
         graph: graph, cloud: cloud, devices: devices, links: links, frames: frames,
-        compressedInputBytes: compressed, measuredLimit: candidates)
+        compressedInputBytes: SyntheticFrame.codeBytes(of: graph), measuredLimit: candidates)
       var progress = BenchSplitProgress(measurer: measurer)
       let report: SplitBenchmarkReport
       do {
@@ -181,13 +178,4 @@ struct BenchSplit: ParsableCommand {
     }
   }
 
-  /// `name` in the folder of this executable.
-  static func siblingExecutable(_ name: String) -> String {
-    var path = [CChar](repeating: 0, count: 4096)
-    let count = readlink("/proc/self/exe", &path, path.count - 1)
-    guard count > 0 else { return name }
-    var folder = String(decoding: path[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    while !folder.isEmpty, folder.removeLast() != "/" {}
-    return folder + "/" + name
-  }
 }
