@@ -113,7 +113,7 @@ struct BenchServe: AsyncParsableCommand {
 
   /// A tail request for `cut` with the head's real outputs on a pixel frame.
   func request(_ graph: Graph, hash: String, cut name: String) throws -> TailRequest {
-    let frame = try SyntheticFrame.pixels(for: graph)
+    let frame = try SyntheticInputs.pixels(for: graph)
     let cut = name == "cloud-only" ? Cut(crossing: graph.inputs.map(\.name)) : Cut(crossing: name.split(separator: "+").map(String.init))
     _ = try cut.partition(graph)
     let crossing =

@@ -16,7 +16,8 @@ struct BenchSplit: ParsableCommand {
     discussion: """
       Needs a running tail server (hiyari-fleet serve --model SAME-MODEL), hiyari-netem, and root \
       (the boards are emulated by cgroup v1 CPU quotas). This machine's profile is measured first \
-      (--threads); each board's is estimated from it, and the device side runs in the quota that \
+      (--threads) and scaled by the CPU share the process got (other processes on a shared core \
+      inflate wall time, while a quota's share is given whole); each board's is estimated from it, and the device side runs in the quota that \
       slows this machine to that estimate (a board the estimate puts faster than this machine \
       cannot be emulated: with --boards all it is skipped with a notice). The cloud profile comes \
       from the server. Per cut: one warm-up frame, then up to --frames frames, at least 3, stopped \
@@ -89,10 +90,15 @@ struct BenchSplit: ParsableCommand {
     let (graph, identifier) = try options.load()
     let links = try linkProfiles()
     do {
-      let frame = try SyntheticFrame.pixels(for: graph)
+      let frame = try SyntheticInputs.pixels(for: graph)
 
       print("measuring this machine's profile (\(threads) thread(s))...")
-      let host = try Profiler(threads: threads, runs: 30, warmup: 5).profile(graph, model: identifier)
+      let measured = try Profiler(threads: threads, runs: 30, warmup: 5).profile(graph, model: identifier)
+      let share = try ContentionCorrection.cpuShare(of: graph)
+      let host = ContentionCorrection.corrected(measured, share: share)
+      print(
+        "measured \(formatDecimal(measured.totalMilliseconds, places: 2)) ms per frame with \(formatDecimal(share * 100, places: 0))% of the core (the rest taken by other processes): \(formatDecimal(host.totalMilliseconds, places: 2)) ms on the core alone"
+      )
       let compute = ComputeDescription.current(machine: host.machine, clockGHz: hostGhz)
       print(
         "this machine: \(host.machine.cpuModel), \(formatDecimal(host.totalMilliseconds, places: 2)) ms per frame; asking the server \(server) for its profile..."
@@ -123,7 +129,7 @@ struct BenchSplit: ParsableCommand {
         emulator: NetemProcesses(executable: netemPath), inputs: frame, options: options)
       let benchmark = SplitBenchmark(
         graph: graph, cloud: cloud, devices: devices, links: links, frames: frames,
-        compressedInputBytes: SyntheticFrame.codeBytes(of: graph), measuredLimit: candidates)
+        compressedInputBytes: SyntheticInputs.codeBytes(of: graph), measuredLimit: candidates)
       var progress = BenchSplitProgress(measurer: measurer)
       let report: SplitBenchmarkReport
       do {

@@ -3,7 +3,7 @@ import Engine
 /// Camera-like inputs for offload benchmarks, whose speed does not depend on the picture: float
 /// inputs hold 8-bit pixels scaled to [0, 1] (code / 255, what preprocessing gives, so they cross
 /// a link as their codes: see `PixelCodes`), 8-bit inputs random codes, wider ones zeros.
-public enum SyntheticFrame {
+public enum SyntheticInputs {
   /// One frame for every input of `graph`, reproducible from `seed`.
   public static func pixels(for graph: Graph, seed: UInt64 = 1) throws(TensorError) -> [String: Tensor] {
     var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
