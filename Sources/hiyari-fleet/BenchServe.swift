@@ -27,7 +27,8 @@ struct BenchServe: AsyncParsableCommand {
   @Option(help: "A model bundle folder or .onnx file.")
   var model: String
 
-  @Option(name: .customLong("cut"), help: "A cut to serve: tensors joined by \"+\", or cloud-only (repeatable).")
+  @Option(
+    name: .customLong("cut"), help: "A cut to serve: tensors joined by \"+\", or cloud-only (repeatable).")
   var cuts: [String] = ["cloud-only"]
 
   @Option(help: "Device counts to try, comma-separated, in increasing order.")
@@ -75,7 +76,10 @@ struct BenchServe: AsyncParsableCommand {
     let requests = try cuts.map { (name: $0, request: try request(graph, hash: hash, cut: $0)) }
 
     let server = try ChildProcess(
-      [ChildProcess.siblingExecutable("hiyari-fleet"), "serve", "--listen", "127.0.0.1:0", "--model", model, "--threads", "1"])
+      [
+        ChildProcess.siblingExecutable("hiyari-fleet"), "serve", "--listen", "127.0.0.1:0", "--model", model,
+        "--threads", "1",
+      ])
     let line = try server.waitForLine(startingWith: "listening on ", timeoutSeconds: 120)
     guard let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
       throw ValidationError("cannot read the server's port from \"\(line)\"")
@@ -90,7 +94,9 @@ struct BenchServe: AsyncParsableCommand {
     for (name, request) in requests {
       let bytes = request.tensors.reduce(0) { $0 + $1.tensor.byteCount }
       print("\ncut \(name) (\(bytes) bytes up per frame)")
-      print("| devices | sent/s | replies/s in time | misses | server p50 ms | server p99 ms | round trip p99 ms |")
+      print(
+        "| devices | sent/s | replies/s in time | misses | server p50 ms | server p99 ms | round trip p99 ms |"
+      )
       print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
       var best: Int?
       for count in counts {
@@ -114,7 +120,9 @@ struct BenchServe: AsyncParsableCommand {
   /// A tail request for `cut` with the head's real outputs on a pixel frame.
   func request(_ graph: Graph, hash: String, cut name: String) throws -> TailRequest {
     let frame = try SyntheticInputs.pixels(for: graph)
-    let cut = name == "cloud-only" ? Cut(crossing: graph.inputs.map(\.name)) : Cut(crossing: name.split(separator: "+").map(String.init))
+    let cut =
+      name == "cloud-only"
+      ? Cut(crossing: graph.inputs.map(\.name)) : Cut(crossing: name.split(separator: "+").map(String.init))
     _ = try cut.partition(graph)
     let crossing =
       name == "cloud-only"
@@ -123,7 +131,9 @@ struct BenchServe: AsyncParsableCommand {
     return TailRequest(
       frameID: 0, modelHash: hash, cut: cut, budgetMicroseconds: 0,
       tensors: try cut.crossing.map { name in
-        guard let tensor = crossing[name] else { throw ValidationError("--cut \(name): the head does not compute it") }
+        guard let tensor = crossing[name] else {
+          throw ValidationError("--cut \(name): the head does not compute it")
+        }
         return (name, inputs.contains(name) ? PixelCodes.codes(of: tensor) ?? tensor : tensor)
       })
   }

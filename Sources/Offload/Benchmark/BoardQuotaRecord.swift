@@ -7,7 +7,9 @@ public struct BoardQuotaRecord: Sendable, Hashable {
   public var periodMicroseconds: Int
   public var statistics: CPUQuotaStatistics
 
-  public init(device: String, path: String, cpus: Double, periodMicroseconds: Int, statistics: CPUQuotaStatistics) {
+  public init(
+    device: String, path: String, cpus: Double, periodMicroseconds: Int, statistics: CPUQuotaStatistics
+  ) {
     self.device = device
     self.path = path
     self.cpus = cpus

@@ -55,7 +55,8 @@ public final class ChildProcess {
 
   /// Reads its output line by line until a line starts with `prefix` and returns that line;
   /// throws when the process ends or prints nothing for `timeoutSeconds`, or after 1 MiB.
-  public func waitForLine(startingWith prefix: String, timeoutSeconds: Double) throws(OffloadError) -> String {
+  public func waitForLine(startingWith prefix: String, timeoutSeconds: Double) throws(OffloadError) -> String
+  {
     var seen = 0
     while seen < 1 << 20 {
       if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {

@@ -57,7 +57,8 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
           try BlockingWait.run { try await client.connect(timeoutSeconds: seconds) }
         } catch {
           throw OffloadError(
-            "cannot reach the server \(server) through the emulated \(link.name) link (127.0.0.1:\(port)): \(error)")
+            "cannot reach the server \(server) through the emulated \(link.name) link (127.0.0.1:\(port)): \(error)"
+          )
         }
         clients[link.name] = client
         executors[link.name] = try SplitExecutor(

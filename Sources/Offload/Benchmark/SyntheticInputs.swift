@@ -15,7 +15,8 @@ public enum SyntheticInputs {
     }
     var frame: [String: Tensor] = [:]
     for info in graph.inputs {
-      let quantization = info.elementType.isQuantized ? Quantization(scale: PixelCodes.scale, zeroPoint: 0) : nil
+      let quantization =
+        info.elementType.isQuantized ? Quantization(scale: PixelCodes.scale, zeroPoint: 0) : nil
       let tensor = try Tensor(shape: info.shape, elementType: info.elementType, quantization: quantization)
       if info.elementType == .float32 {
         tensor.withMutableElements(as: Float.self) {

@@ -12,7 +12,8 @@ import Offload
 struct BenchSplit: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench-split",
-    abstract: "Measure split offload per board and link: every candidate cut, the planner's choice, the oracle.",
+    abstract:
+      "Measure split offload per board and link: every candidate cut, the planner's choice, the oracle.",
     discussion: """
       Needs a running tail server (hiyari-fleet serve --model SAME-MODEL), hiyari-netem, and root \
       (the boards are emulated by cgroup v1 CPU quotas). This machine's profile is measured first \
@@ -44,7 +45,10 @@ struct BenchSplit: ParsableCommand {
   @Option(help: "The most frames measured per cut.")
   var frames = 5
 
-  @Option(help: "The most cuts measured per cell (device-only, cloud-only, the choice, the fastest predicted, a spread of the rest).")
+  @Option(
+    help:
+      "The most cuts measured per cell (device-only, cloud-only, the choice, the fastest predicted, a spread of the rest)."
+  )
   var candidates = 12
 
   @Option(help: "Time cap per cut, seconds of measured frames (at least 3 frames are measured).")
@@ -62,9 +66,12 @@ struct BenchSplit: ParsableCommand {
   func validate() throws {
     guard frames >= 1, frames <= 10_000 else { throw ValidationError("--frames must be in 1...10000") }
     guard candidates >= 3, candidates <= 4096 else {
-      throw ValidationError("--candidates must be in 3...4096 (device-only, cloud-only and the choice at least)")
+      throw ValidationError(
+        "--candidates must be in 3...4096 (device-only, cloud-only and the choice at least)")
     }
-    guard cutSeconds > 0, cutSeconds <= 3600 else { throw ValidationError("--cut-seconds must be in (0, 3600]") }
+    guard cutSeconds > 0, cutSeconds <= 3600 else {
+      throw ValidationError("--cut-seconds must be in (0, 3600]")
+    }
     guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be in 1...256") }
     if let hostGhz, !(hostGhz > 0 && hostGhz < 10) { throw ValidationError("--host-ghz must be in (0, 10)") }
     _ = try linkProfiles()
@@ -80,7 +87,8 @@ struct BenchSplit: ParsableCommand {
     let netemPath = netem ?? ChildProcess.siblingExecutable("hiyari-netem")
     guard access(netemPath, X_OK) == 0 else {
       printError(
-        "hiyari-netem not found at \(netemPath): build it (swift build --product hiyari-netem) or pass --netem PATH")
+        "hiyari-netem not found at \(netemPath): build it (swift build --product hiyari-netem) or pass --netem PATH"
+      )
       throw ExitCode(1)
     }
     if mkdir(out, 0o755) != 0 && errno != EEXIST {
@@ -104,7 +112,9 @@ struct BenchSplit: ParsableCommand {
         "this machine: \(host.machine.cpuModel), \(formatDecimal(host.totalMilliseconds, places: 2)) ms per frame; asking the server \(server) for its profile..."
       )
       let cloud = try NetworkSplitMeasurer.cloudProfile(server: server, modelHash: identifier)
-      print("server: \(cloud.machine.cpuModel), \(formatDecimal(cloud.totalMilliseconds, places: 2)) ms per frame")
+      print(
+        "server: \(cloud.machine.cpuModel), \(formatDecimal(cloud.totalMilliseconds, places: 2)) ms per frame"
+      )
       var devices: [SplitBenchmarkDevice] = []
       for board in try targetBoards() {
         do throws(OffloadError) {
@@ -167,7 +177,8 @@ struct BenchSplit: ParsableCommand {
     return try links.split(separator: ",").map { name in
       guard let profile = LinkProfile.named(String(name)) else {
         throw ValidationError(
-          "--links: unknown link \(name); known: \(LinkProfile.all.map(\.name).joined(separator: ", ")), 3g, lte, wifi")
+          "--links: unknown link \(name); known: \(LinkProfile.all.map(\.name).joined(separator: ", ")), 3g, lte, wifi"
+        )
       }
       return profile
     }
@@ -178,7 +189,8 @@ struct BenchSplit: ParsableCommand {
     return try boards.split(separator: ",").map { name in
       guard let board = TargetBoard.named(String(name)) else {
         throw ValidationError(
-          "--boards: unknown board \(name); known: all, \(TargetBoard.all.map(\.name).joined(separator: ", "))")
+          "--boards: unknown board \(name); known: all, \(TargetBoard.all.map(\.name).joined(separator: ", "))"
+        )
       }
       return board
     }
