@@ -5,7 +5,7 @@ import Synchronization
 /// One step of `hiyari-fleet bench-serve`: `devices` simulated devices, each its own
 /// `OffloadClient` connection, each sending the same tail request at `fps` frames per second
 /// (open loop: a frame is sent on time whether or not the previous reply came), phases spread
-/// evenly over one frame period, for `seconds`. A request that gets no reply within
+/// evenly over one frame period, for `seconds`, after one untimed request. A request that gets no reply within
 /// `deadlineSeconds` (the budget it carries), or is refused, is a miss.
 struct ServeLoad {
   var port: Int
@@ -23,6 +23,10 @@ struct ServeLoad {
       try await client.connect(timeoutSeconds: 10)
       clients.append(client)
     }
+    // One untimed request first: the server compiles a cut on its first request.
+    var warmUp = request
+    warmUp.frameID = 1 << 62
+    _ = try? await clients.first?.runTail(warmUp, timeoutSeconds: 10)
     let log = Log(ServeLoadResult(devices: devices, seconds: seconds))
     let period = 1 / fps
     let frames = Int(seconds * fps)
