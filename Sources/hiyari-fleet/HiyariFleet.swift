@@ -6,5 +6,5 @@ struct HiyariFleet: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hiyari-fleet",
     abstract: "The Hiyari fleet server: tail execution for split offload.",
-    subcommands: [Serve.self])
+    subcommands: [Serve.self, BenchServe.self])
 }

@@ -13,8 +13,7 @@ struct Hiyari: ParsableCommand {
     abstract: "Edge inference and offload runtime for in-vehicle cameras.",
     subcommands: [
       Devices.self, CaptureCommand.self, RunCommand.self, Bench.self, Model.self, ProfileCommand.self,
-      PlanCommand.self,
-      OffloadCommand.self,
+      PlanCommand.self, OffloadCommand.self, BenchSplit.self,
     ])
 
   static func main() {

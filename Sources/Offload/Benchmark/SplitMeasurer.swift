@@ -5,9 +5,10 @@
 /// so an implementation can set the cell up once (quota, relay) and reuse it until the device or
 /// the link changes.
 public protocol SplitMeasurer {
-  /// End-to-end milliseconds of each of `frames` frames run with `plan`'s head on the device and
+  /// End-to-end milliseconds of each of up to `frames` frames run with `plan`'s head on the device and
   /// its tail in the cloud (`plan.isDeviceOnly`: nothing sent; `plan.isCloudOnly`: the input
-  /// uploaded), as `device` on `link`. Returns exactly `frames` finite values.
+  /// uploaded), as `device` on `link`. Returns between 1 and `frames` finite values: fewer only
+  /// when a time cap per cut stops a slow cut early.
   mutating func measure(_ plan: Plan, device: SplitBenchmarkDevice, link: LinkProfile, frames: Int) throws
     -> [Double]
 }

@@ -84,12 +84,38 @@ import Testing
     }
   }
 
+  @Test func aMeasuredLimitKeepsBothSidesTheChoiceAndTheFastestPredicted() throws {
+    var benchmark = try Self.benchmark()
+    benchmark.measuredLimit = 4
+    let device = benchmark.devices[1]
+    let problem = try PartitionProblem(graph: benchmark.graph, device: device.profile, cloud: benchmark.cloud)
+    for link in Self.links {
+      let all = try benchmark.candidates(problem, link: link.estimate)
+      var unlimited = benchmark
+      unlimited.measuredLimit = nil
+      let (plans, choice) = try unlimited.candidates(problem, link: link.estimate)
+      #expect(all.plans.count == 4 && plans.count > 4)
+      #expect(all.plans.contains { $0.isDeviceOnly } && all.plans.contains { $0.isCloudOnly })
+      #expect(all.plans[all.choice].headMask == plans[choice].headMask)
+      // The fastest predicted cut of all is kept, whatever its head size.
+      let fastest = plans.min { $0.totalMilliseconds < $1.totalMilliseconds }!
+      #expect(all.plans.contains { $0.headMask == fastest.headMask })
+      // Still ordered by head size.
+      let sizes = all.plans.map(\.headNodes.count)
+      #expect(sizes == sizes.sorted())
+    }
+  }
+
   @Test func aMeasurerReturningTheWrongCountIsAnError() throws {
     let benchmark = try Self.benchmark()
-    var measurer = CostModelMeasurer(wrongCount: 3)
+    var measurer = CostModelMeasurer(wrongCount: 16)
     #expect {
       _ = try benchmark.run(&measurer)
-    } throws: { ($0 as? OffloadError)?.description.contains("returned 3 latencies for 15 frames") == true }
+    } throws: { ($0 as? OffloadError)?.description.contains("returned 16 latencies for 15 frames") == true }
+    var none = CostModelMeasurer(wrongCount: 0)
+    #expect {
+      _ = try benchmark.run(&none)
+    } throws: { ($0 as? OffloadError)?.description.contains("returned 0 latencies for 15 frames") == true }
   }
 
   @Test func aBoardIsEmulatedWithItsEstimateAndTheMatchingQuota() throws {
