@@ -107,5 +107,7 @@ let package = Package(
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
     .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Capture", "Engine"]),
     .testTarget(name: "SynthTests", dependencies: ["Synth", "Capture"]),
+    .testTarget(
+      name: "hiyari-trainTests", dependencies: ["hiyari-train", "Synth", "Learning", "Perception", "Engine"]),
   ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Capture
 import Engine
 import FoundationEssentials
 import Learning
@@ -33,6 +34,12 @@ struct DetectorCommand: ParsableCommand {
 
   @Option(help: "Threads for training and inference.")
   var threads: Int = 1
+
+  @Option(
+    help:
+      "Stop after this step though the schedule runs to --steps (reproduces a run that --minutes cut short)."
+  )
+  var stopAfter: Int?
 
   @Option(help: "A folder for the training checkpoint (written every --checkpoint-every steps).")
   var checkpoint: String?
@@ -80,9 +87,13 @@ struct DetectorCommand: ParsableCommand {
       throw ValidationError("--evaluation-count must be 0...100000")
     }
     if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
+    if let stopAfter, !(1...steps).contains(stopAfter) {
+      throw ValidationError("--stop-after must be in 1...--steps")
+    }
   }
 
   func run() throws {
+    LibAVLogging.configure(verbose: false)
     AutogradThreads.use(threads)
     try Files.makeDirectory(output)
     let configuration = DetectorConfiguration(width: widthMultiplier)
@@ -114,7 +125,7 @@ struct DetectorCommand: ParsableCommand {
     let finished = trainer.step == steps
     if !finished {
       Files.standardError(
-        "stopped at step \(trainer.step) of \(steps) (--minutes); the model is exported as it is"
+        "stopped at step \(trainer.step) of \(steps); the model is exported as it is"
           + (checkpoint == nil ? "\n" : ", and --resume continues it\n"))
     }
     try Self.writeRecipe(
@@ -151,7 +162,7 @@ struct DetectorCommand: ParsableCommand {
     let started = MonotonicClock.nanoseconds()
     let deadline = minutes.map { started + UInt64($0 * 60e9) }
     var window = (classification: Float(0), box: Float(0), steps: 0, since: started)
-    while trainer.step < steps {
+    while trainer.step < (stopAfter ?? steps) {
       if let deadline, MonotonicClock.nanoseconds() >= deadline { break }
       let parts = try trainer.trainStep()
       window.classification += parts.classification

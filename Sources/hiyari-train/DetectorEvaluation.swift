@@ -67,23 +67,34 @@ enum DetectorEvaluation {
   ) {
     let decoder = DetectionDecoder(
       layout: model.layout, options: DecoderOptions(scoreThreshold: scoreThreshold, maximumDetections: 100))
+    return try evaluate(
+      split: split, count: count, width: model.layout.inputWidth, height: model.layout.inputHeight,
+      classCount: model.layout.classes.count
+    ) { sample in
+      try sample.image.withFrame { try model.preprocess($0) }
+      let outputs = model.run()
+      guard let geometry = model.geometry else { throw TrainCommandError("the model preprocessed no frame") }
+      return try decoder.decode(outputs, geometry: geometry)
+    }
+  }
+
+  /// AP per class and mAP of `detect` on `count` frames of a split rendered at `width` x `height`.
+  static func evaluate(
+    split: Split, count: Int, width: Int, height: Int, classCount: Int,
+    detect: (TrainingSample) throws -> [Detection]
+  ) throws -> (perClass: [Double?], mean: Double?) {
     let sampler = TrainingSampler(
-      seed: split.seed, width: model.layout.inputWidth, height: model.layout.inputHeight,
-      conditions: split.conditions)
+      seed: split.seed, width: width, height: height, conditions: split.conditions)
     var detections: [ScoredBox] = []
     var truth: [LabeledBox] = []
     for image in 0..<count {
       let sample = sampler.sample(image)
-      try sample.image.withFrame { try model.preprocess($0) }
-      let outputs = model.run()
-      guard let geometry = model.geometry else { throw TrainCommandError("the model preprocessed no frame") }
       let (counted, ignored) = groundTruth(sample.labels, image: image)
       truth += counted
-      detections += dropIgnored(
-        try decoder.decode(outputs, geometry: geometry), counted: counted, ignored: ignored, image: image)
+      detections += dropIgnored(try detect(sample), counted: counted, ignored: ignored, image: image)
     }
     return AveragePrecision.meanAveragePrecision(
-      detections: detections, groundTruth: truth, classCount: model.layout.classes.count)
+      detections: detections, groundTruth: truth, classCount: classCount)
   }
 
   /// A Markdown report: per split, a table of AP per class (rows) and model (columns).
