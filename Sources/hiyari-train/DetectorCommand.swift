@@ -141,6 +141,9 @@ struct DetectorCommand: ParsableCommand {
     let floatFolder = "\(output)/fp32"
     let floatIdentifier = try ModelBundle.write(float, to: floatFolder)
     Files.standardError("wrote \(floatFolder) (\(floatIdentifier))\n")
+    let onnxPath = "\(output)/hiyari-detector-fp32.onnx"
+    try ONNXExport.write(float, to: onnxPath)
+    Files.standardError("wrote \(onnxPath)\n")
     let int8Folder = "\(output)/int8"
     let quantized = try DetectorQuantization(
       method: try Self.method(calibrationMethod, percentile: percentile), frames: calibrationCount,
