@@ -66,7 +66,10 @@ struct DetectorCommand: ParsableCommand {
   var evaluationCount: Int = 300
 
   @Option(
-    name: .shortAndLong, help: "The folder to write: fp32/ and int8/ bundles, EVALUATION.md, training.json.")
+    name: .shortAndLong,
+    help:
+      "The folder to write: the int8 bundle in it, the fp32 bundle in fp32/, the fp32 ONNX file, EVALUATION.md, training.json."
+  )
   var output: String
 
   func validate() throws {
@@ -144,7 +147,8 @@ struct DetectorCommand: ParsableCommand {
     let onnxPath = "\(output)/hiyari-detector-fp32.onnx"
     try ONNXExport.write(float, to: onnxPath)
     Files.standardError("wrote \(onnxPath)\n")
-    let int8Folder = "\(output)/int8"
+    // The int8 bundle is the folder itself: `hiyari run` loads Models/hiyari-detector by default.
+    let int8Folder = output
     let quantized = try DetectorQuantization(
       method: try Self.method(calibrationMethod, percentile: percentile), frames: calibrationCount,
       threads: threads

@@ -22,7 +22,7 @@ import Testing
     try command.run()
     return (
       try ModelBundle(folder: "\(output)/fp32").identifier,
-      try ModelBundle(folder: "\(output)/int8").identifier
+      try ModelBundle(folder: output).identifier
     )
   }
 
