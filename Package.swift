@@ -9,6 +9,7 @@ let package = Package(
     .executable(name: "hiyari-netem", targets: ["hiyari-netem"]),
     .executable(name: "hiyari-fleet", targets: ["hiyari-fleet"]),
     .executable(name: "hiyari-synth", targets: ["hiyari-synth"]),
+    .executable(name: "hiyari-train", targets: ["hiyari-train"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -86,6 +87,14 @@ let package = Package(
       dependencies: [
         "Synth", "Capture", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Training, quantizing and evaluating the shipped detector (never linked into the device
+    // binary).
+    .executableTarget(
+      name: "hiyari-train",
+      dependencies: [
+        "Synth", "Learning", "Perception", "Capture", "Engine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Bundle/Corpus", "ONNX/conformance-results.md"]),
     .testTarget(name: "OffloadTests", dependencies: ["Offload", "Engine"]),
@@ -100,5 +109,7 @@ let package = Package(
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
     .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Capture", "Engine"]),
     .testTarget(name: "SynthTests", dependencies: ["Synth", "Capture"]),
+    .testTarget(
+      name: "hiyari-trainTests", dependencies: ["hiyari-train", "Synth", "Learning", "Perception", "Engine"]),
   ]
 )

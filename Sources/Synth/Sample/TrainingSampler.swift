@@ -13,12 +13,15 @@ public final class TrainingSampler {
   public let framesPerScenario: Int
   /// Seconds of each long drive (the other kinds keep their default lengths).
   public let longDriveSeconds: Double
+  /// The weather and light scenes are drawn from; nil for the generator's own mix
+  /// (`Conditions.random`).
+  public let conditions: ConditionMix?
   private let renderer = SceneRenderer()
   private var cached: (group: Int, scenario: Scenario)?
 
   public init(
     seed: UInt64, width: Int = 320, height: Int = 192, kinds: [ScenarioKind] = ScenarioKind.allCases,
-    framesPerScenario: Int = 8, longDriveSeconds: Double = 60
+    framesPerScenario: Int = 8, longDriveSeconds: Double = 60, conditions: ConditionMix? = nil
   ) {
     precondition(width >= 16 && height >= 16 && width <= 8192 && height <= 8192, "size must be 16...8192")
     precondition(
@@ -29,6 +32,7 @@ public final class TrainingSampler {
     self.kinds = kinds
     self.framesPerScenario = framesPerScenario
     self.longDriveSeconds = longDriveSeconds
+    self.conditions = conditions
   }
 
   /// Example `index` (any non-negative integer).
@@ -40,9 +44,15 @@ public final class TrainingSampler {
     } else {
       let kind = kinds[group % kinds.count]
       let scenarioSeed = SynthRandom.hash(seed, UInt64(group), 0x7A11)
-      scenario = Scenario(
+      var script = ScenarioScript.random(
         kind: kind, seed: scenarioSeed, camera: PinholeCamera(width: width, height: height),
         seconds: kind == .longDrive ? longDriveSeconds : nil)
+      if let conditions {
+        // A stream of its own, so the scene's geometry is the same whatever the mix.
+        var random = SynthRandom(seed: scenarioSeed, stream: 0xC0D1)
+        script.conditions = conditions.draw(&random)
+      }
+      scenario = Scenario(script: script)
       cached = (group, scenario)
     }
     var random = SynthRandom(seed: SynthRandom.hash(seed, UInt64(index), 0xF7A3))
