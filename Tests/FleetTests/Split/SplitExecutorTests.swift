@@ -120,7 +120,9 @@ import Testing
     let before = try await executor.run(frameID: 1, inputs: TestModels.input(seed: 1))
     #expect(before.tailLocation == .cloud)
 
-    relay.stall(seconds: 1)
+    // Stalled until restored, not for a fixed time: on a loaded machine a short stall could end
+    // before the request is even sent.
+    relay.stall(seconds: 600)
     let late = try await executor.run(frameID: 2, inputs: TestModels.input(seed: 2), budgetSeconds: 0.2)
     #expect(late.tailLocation == .device)
     #expect(late.fallback?.kind == .deadlineExceeded)
@@ -128,6 +130,7 @@ import Testing
     #expect(TestModels.bytes(late.outputs) == (try TestModels.deviceOnly(graph, TestModels.input(seed: 2))))
 
     // The late reply is dropped when it comes; the connection goes on serving.
+    relay.restore()
     let after = try await executor.run(frameID: 3, inputs: TestModels.input(seed: 3))
     #expect(after.tailLocation == .cloud)
     #expect(TestModels.bytes(after.outputs) == (try TestModels.deviceOnly(graph, TestModels.input(seed: 3))))
