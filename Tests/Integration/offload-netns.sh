@@ -12,7 +12,7 @@
 # device-only outputs bit for bit (int8, --verify), frames were offloaded before the cut, some
 # fell back during it, and offloading resumed after the restore.
 #
-#   Tests/Integration/offload-netns.sh [release-bin-dir]   (default: builds the three products)
+#   Tests/Integration/offload-netns.sh [bin-dir]   (debug or release; default: builds the three in release)
 #
 # scripts/netns-rig-selftest uses the same fixed namespace names: run the two one after the
 # other, never in parallel. Teardown (namespaces and processes) always runs.
