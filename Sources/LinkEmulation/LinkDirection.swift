@@ -23,7 +23,8 @@ struct LinkDirection {
 
   let nominalBitsPerSecond: Double
   let trace: ThroughputTrace?
-  let traceOrigin: Double
+  /// Monotonic time the trace counts from (moved by `LinkRelay.restartTraces()`).
+  var traceOrigin: Double
   let oneWaySeconds: Double
   let capacity: Int
   var jitter: JitterSource

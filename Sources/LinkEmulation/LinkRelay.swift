@@ -99,6 +99,15 @@ public final class LinkRelay: Sendable {
     wake()
   }
 
+  /// Starts the uplink and downlink traces over from now, on every connection: a test or a
+  /// benchmark that spends a while setting up (loading a model, profiling it through the link)
+  /// replays the trace from when its measured run begins, not from when the relay was made.
+  public func restartTraces() {
+    let now = MonotonicClock.now()
+    control.withLock { $0.traceOrigin = now }
+    wake()
+  }
+
   /// Ends a cut (and any stall): new connections are relayed again.
   public func restore() {
     control.withLock {

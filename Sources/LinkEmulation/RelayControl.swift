@@ -11,6 +11,9 @@ struct RelayControl {
   /// Bumped by each `cut()`, so the loop resets connections even if `restore()` came first.
   var cutGeneration = 0
   var stopping = false
+  /// Monotonic time that traces count from; nil until `restartTraces()`, which means the loop's
+  /// start.
+  var traceOrigin: Double?
   var statistics = RelayStatistics()
   /// The event loop's thread, for `stop()` to join.
   var thread: pthread_t?

@@ -14,7 +14,8 @@ final class RelayLoop {
   let seed: UInt64
   let bufferBytes: Int
   let log: (@Sendable (String) -> Void)?
-  let started: Double
+  /// Monotonic time the traces count from: the loop's start, or the last `restartTraces()`.
+  var traceOrigin: Double
   var connections: [RelayConnection] = []
   var nextID = 1
   var seenCutGeneration = 0
@@ -33,15 +34,24 @@ final class RelayLoop {
     self.seed = seed
     self.bufferBytes = bufferBytes
     self.log = log
-    started = MonotonicClock.now()
+    traceOrigin = MonotonicClock.now()
   }
 
   func run() {
     var pollSet: [pollfd] = []
     while true {
-      let control = relay.control.withLock { ($0.stalledUntil, $0.cutGeneration, $0.stopping) }
-      let (stalledUntil, cutGeneration, stopping) = control
+      let control = relay.control.withLock {
+        ($0.stalledUntil, $0.cutGeneration, $0.stopping, $0.traceOrigin)
+      }
+      let (stalledUntil, cutGeneration, stopping, restartedTraces) = control
       if stopping { break }
+      if let restartedTraces, restartedTraces != traceOrigin {
+        traceOrigin = restartedTraces
+        for connection in connections {
+          connection.up.traceOrigin = restartedTraces
+          connection.down.traceOrigin = restartedTraces
+        }
+      }
       if cutGeneration != seenCutGeneration {
         seenCutGeneration = cutGeneration
         for connection in connections { finish(connection, reason: "cut", reset: true) }
@@ -196,11 +206,11 @@ final class RelayLoop {
       let oneWay = estimate.roundTripSeconds / 2
       let connectionSeed = seed &+ UInt64(id) &* 0x9E37_79B9
       let up = LinkDirection(
-        bitsPerSecond: estimate.uplinkBitsPerSecond, trace: uplinkTrace, traceOrigin: started,
+        bitsPerSecond: estimate.uplinkBitsPerSecond, trace: uplinkTrace, traceOrigin: traceOrigin,
         oneWaySeconds: oneWay, jitterSeconds: relay.profile.jitterSeconds, seed: connectionSeed,
         capacity: bufferBytes, now: now)
       let down = LinkDirection(
-        bitsPerSecond: estimate.downlinkBitsPerSecond, trace: downlinkTrace, traceOrigin: started,
+        bitsPerSecond: estimate.downlinkBitsPerSecond, trace: downlinkTrace, traceOrigin: traceOrigin,
         oneWaySeconds: oneWay, jitterSeconds: relay.profile.jitterSeconds, seed: ~connectionSeed,
         capacity: bufferBytes, now: now)
       connections.append(

@@ -1,4 +1,4 @@
-/// A recorded throughput, as steps: from `steps[i].seconds` (since the relay started) the rate is
+/// A recorded throughput, as steps: from `steps[i].seconds` (since the relay started, or since its last `restartTraces()`) the rate is
 /// `steps[i].bitsPerSecond` until the next step; before the first step the profile's rate holds,
 /// after the last the last rate holds. A rate of 0 is an outage: bytes wait.
 public struct ThroughputTrace: Sendable, Hashable {

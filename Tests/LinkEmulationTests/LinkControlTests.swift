@@ -129,6 +129,30 @@ import Testing
     #expect(abs(rate - 1e6) < 0.1e6)
   }
 
+  @Test func restartTracesReplaysTheTraceFromNowOnAnOpenConnection() throws {
+    // The 0.6 s outage is long over when the trace restarts, and the connection is already open:
+    // the restart must bring the outage back for it.
+    let trace = ThroughputTrace(steps: [
+      .init(seconds: 0, bitsPerSecond: 0), .init(seconds: 0.6, bitsPerSecond: 1e6),
+    ])
+    let server = LoopbackServer(.sink)
+    let relay = try server.relay(Self.profile(up: 8e6, rtt: 0.02), trace: trace)
+    defer {
+      relay.stop()
+      server.stop()
+    }
+    let fd = TestSocket.connect(port: relay.address.port)
+    defer { close(fd) }
+    usleep(900_000)
+    let restarted = Seconds.now()
+    relay.restartTraces()
+    let bytes = 20_000
+    TestSocket.writeAll(fd, TestData.pattern(bytes))
+    let record = try #require(server.waitFor(0, bytes: bytes))
+    let first = try #require(record.firstArrival)
+    #expect(first - restarted >= 0.6, "first byte \(first - restarted) s after the restart")
+  }
+
   @Test func anUnreachableTargetResetsTheDevicesConnection() throws {
     // A port that was free a moment ago: nothing listens there.
     let (probe, port) = TestSocket.listen()

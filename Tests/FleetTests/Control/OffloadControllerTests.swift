@@ -70,7 +70,6 @@ import Testing
       .init(seconds: 0, bitsPerSecond: Self.fastBitsPerSecond),
       .init(seconds: stepSeconds, bitsPerSecond: Self.slowBitsPerSecond),
     ])
-    let relayStart = MonotonicClock.nanoseconds()
     let relay = try LinkRelay(
       listen: try SocketAddress(parsing: "127.0.0.1:0"),
       target: try SocketAddress(parsing: "127.0.0.1:\(port)"), profile: Self.fast,
@@ -82,6 +81,10 @@ import Testing
     let controller = try Self.controller(model, port: Int(relay.address.port))
     #expect(try await controller.start(), "the server was reached and its profile fetched")
     let reference = try CompiledModel(graph: model.graph)
+    // Setting up (profiling the model here and on the server) takes seconds under load: the
+    // measured run, and the link's step, start now.
+    relay.restartTraces()
+    let relayStart = MonotonicClock.nanoseconds()
 
     var frames: [(seconds: Double, frame: ControlledFrame)] = []
     // About 10 frames a second (the pace the estimator's bound assumes) for 9 s after the step.
