@@ -7,5 +7,5 @@ struct HiyariTrain: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hiyari-train",
     abstract: "Train, quantize and evaluate the hiyari-fcos detector on synthetic frames.",
-    subcommands: [DetectorCommand.self, EvaluateCommand.self, ONNXCommand.self])
+    subcommands: [DetectorCommand.self, EvaluateCommand.self, EventsCommand.self, ONNXCommand.self])
 }

@@ -1,3 +1,5 @@
+import Engine
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -10,16 +12,7 @@ func formatRate(_ rate: Double) -> String {
 }
 
 /// A number with a fixed count of decimals, without Foundation's formatters.
-func formatDecimal(_ value: Double, places: Int) -> String {
-  guard value.isFinite else { return String(value) }
-  var scale = 1.0
-  for _ in 0..<places { scale *= 10 }
-  let scaled = Int64((abs(value) * scale).rounded())
-  let whole = scaled / Int64(scale)
-  let fraction = String(scaled % Int64(scale))
-  let padded = String(repeating: "0", count: max(0, places - fraction.count)) + fraction
-  return (value < 0 && scaled != 0 ? "-" : "") + "\(whole)" + (places > 0 ? ".\(padded)" : "")
-}
+func formatDecimal(_ value: Double, places: Int) -> String { DecimalText.fixed(value, places: places) }
 
 /// Writes an error line to standard error.
 func printError(_ message: String) {

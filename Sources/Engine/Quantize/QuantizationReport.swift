@@ -32,17 +32,5 @@ public struct QuantizationReport: Sendable, Hashable, Codable, CustomStringConve
       .joined(separator: "\n")
   }
 
-  /// `value` with `decimals` digits after the point (Engine has no Foundation formatting).
-  static func fixed(_ value: Double, _ decimals: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    var factor = 1.0
-    for _ in 0..<decimals { factor *= 10 }
-    let scaled = (abs(value) * factor).rounded()
-    guard scaled < 9e18 else { return "\(value)" }
-    let units = Int(scaled)
-    let whole = units / Int(factor), fraction = units % Int(factor)
-    let digits = String(fraction)
-    let padded = String(repeating: "0", count: decimals - digits.count) + digits
-    return (value < 0 && units != 0 ? "-" : "") + "\(whole)" + (decimals > 0 ? "." + padded : "")
-  }
+  static func fixed(_ value: Double, _ decimals: Int) -> String { DecimalText.fixed(value, places: decimals) }
 }

@@ -85,16 +85,5 @@ public struct SplitBenchmarkReport: Sendable, Hashable, Codable {
     }
   }
 
-  /// `value` with `places` decimals (no Foundation formatters).
-  static func fixed(_ value: Double, _ places: Int = 1) -> String {
-    guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
-    var scale = 1.0
-    for _ in 0..<places { scale *= 10 }
-    let units = Int((abs(value) * scale).rounded())
-    let whole = units / Int(scale)
-    let sign = value < 0 && units != 0 ? "-" : ""
-    guard places > 0 else { return sign + "\(whole)" }
-    let digits = String(units % Int(scale))
-    return sign + "\(whole)." + String(repeating: "0", count: places - digits.count) + digits
-  }
+  static func fixed(_ value: Double, _ places: Int = 1) -> String { DecimalText.fixed(value, places: places) }
 }

@@ -1,0 +1,184 @@
+import Engine
+import Perception
+import Synth
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Near-miss events of detector bundles on synthetic scenarios the detector never trained on:
+/// each scenario is rendered to an H.264 MP4, run through `hiyari run`'s own `RunPipeline` with
+/// the clip's camera calibration (as an installer would set it), and the events are scored
+/// against the clip's ground-truth near-miss intervals by Perception's `EventMetrics`.
+enum EventEvaluation {
+  /// One scenario to render: the kinds with a near miss and safe following, `clipsPerKind` of
+  /// each, then long safe drives for the false-alarm rate.
+  struct PlannedClip: Equatable {
+    var name: String
+    var kind: ScenarioKind
+    var seed: UInt64
+    var seconds: Double
+  }
+
+  /// What one clip gave: its ground truth and, per model, its events.
+  struct ClipOutcome {
+    var name: String
+    var kind: ScenarioKind
+    var seconds: Double
+    var intervals: [NearMissInterval]
+    var events: [[NearMissEvent]]
+  }
+
+  static let clipSeconds = 10.0
+  static let longDriveSeconds = 120.0
+
+  /// The scenarios for `seed`: every kind but long drives `clipsPerKind` times (10 s each), and
+  /// enough 120 s long drives to reach `safeMinutes`. Seeds are hashed from `seed`, the kind and
+  /// the index, so a plan with more clips extends a smaller one.
+  static func plan(seed: UInt64, clipsPerKind: Int, safeMinutes: Double) -> [PlannedClip] {
+    var clips: [PlannedClip] = []
+    let kinds = ScenarioKind.allCases.filter { $0 != .longDrive }
+    for index in 0..<clipsPerKind {
+      for (number, kind) in kinds.enumerated() {
+        clips.append(
+          PlannedClip(
+            name: "\(kind.rawValue)-\(index)", kind: kind,
+            seed: SynthRandom.hash(seed, UInt64(number), UInt64(index)), seconds: clipSeconds))
+      }
+    }
+    let drives = Int((max(0, safeMinutes) * 60 / longDriveSeconds).rounded(.up))
+    for index in 0..<drives {
+      clips.append(
+        PlannedClip(
+          name: "long-drive-\(index)", kind: .longDrive,
+          seed: SynthRandom.hash(seed, 0x10D6, UInt64(index)), seconds: longDriveSeconds))
+    }
+    return clips
+  }
+
+  /// The clip's script with weather and light drawn from `conditions`.
+  static func script(_ clip: PlannedClip, conditions: ConditionMix) -> ScenarioScript {
+    var script = ScenarioScript.random(kind: clip.kind, seed: clip.seed, seconds: clip.seconds)
+    var random = SynthRandom(seed: clip.seed, stream: 0xC0D1)
+    script.conditions = conditions.draw(&random)
+    return script
+  }
+
+  /// The ground truth of a clip's labels as Perception's intervals.
+  static func intervals(_ labels: ClipLabels, clip: String) -> [NearMissInterval] {
+    labels.nearMisses.map {
+      NearMissInterval(
+        clip: clip, track: $0.track, start: $0.start, peak: $0.peak, end: $0.end, minimumTTC: $0.minTTCS)
+    }
+  }
+
+  /// The calibration an installer would enter for the clip's camera.
+  static func calibration(_ camera: CameraLabel) throws -> CameraCalibration {
+    try CameraCalibration(
+      width: camera.width, height: camera.height, focalLengthPixels: camera.focalPixels,
+      mountHeightMeters: camera.mountHeightM, horizonRow: camera.horizonRow, fps: camera.fps)
+  }
+
+  /// Driving time with no near miss under way: the clips' length minus their intervals (merged
+  /// where they overlap), for the false-alarm rate.
+  static func safeSeconds(_ outcomes: [ClipOutcome]) -> Double {
+    outcomes.reduce(0) { total, outcome in
+      var covered = 0.0
+      var reach = -Double.infinity
+      for interval in outcome.intervals.sorted(by: { $0.start < $1.start }) {
+        let start = max(interval.start, reach)
+        if interval.end > start { covered += interval.end - start }
+        reach = max(reach, interval.end)
+      }
+      return total + max(0, outcome.seconds - covered)
+    }
+  }
+
+  /// Renders each planned clip (size `width` x `height`) into `scratch`, runs every model on
+  /// it and removes it unless `keep`. `progress` hears (clips done, clips, the last clip).
+  static func evaluate(
+    models: [String], plan: [PlannedClip], conditions: ConditionMix, width: Int, height: Int,
+    threads: Int, scratch: String, keep: Bool, progress: (Int, Int, String) -> Void = { _, _, _ in }
+  ) throws -> [ClipOutcome] {
+    var outcomes: [ClipOutcome] = []
+    for (done, clip) in plan.enumerated() {
+      let script = script(clip, conditions: conditions)
+      let camera = script.camera.resized(width: width, height: height)
+      let base = scratch + "/" + clip.name
+      let labels = try ClipWriter(camera: camera).write(Scenario(script: script), to: base)
+      var events: [[NearMissEvent]] = []
+      for model in models {
+        var configuration = RunConfiguration(source: base + ".mp4", modelPath: model)
+        configuration.threads = threads
+        configuration.calibration = try calibration(labels.camera)
+        let pipeline = try RunPipeline(configuration: configuration)
+        var found: [NearMissEvent] = []
+        var observer = RunPipeline.Observer()
+        observer.event = { found.append($0) }
+        let summary = pipeline.run(observer: observer)
+        if let failure = summary.failure {
+          throw TrainCommandError("\(clip.name) with \(model): \(failure)")
+        }
+        events.append(found)
+      }
+      if !keep {
+        unlink(base + ".mp4")
+        unlink(base + ".json")
+      }
+      outcomes.append(
+        ClipOutcome(
+          name: clip.name, kind: clip.kind, seconds: Double(labels.frames.count) / labels.camera.fps,
+          intervals: intervals(labels, clip: clip.name), events: events))
+      progress(done + 1, plan.count, clip.name)
+    }
+    return outcomes
+  }
+
+  /// The metrics of model `model` (its index) over `outcomes`.
+  static func metrics(_ outcomes: [ClipOutcome], model: Int) -> EventMetrics {
+    EventMetrics(
+      events: outcomes.flatMap { outcome in outcome.events[model].map { (outcome.name, $0) } },
+      intervals: outcomes.flatMap(\.intervals), safeSeconds: safeSeconds(outcomes))
+  }
+
+  /// The report: overall metrics per model, then recall and events per scenario kind.
+  static func markdown(models: [String], outcomes: [ClipOutcome], conditions: ConditionMix) -> String {
+    let all = models.indices.map { metrics(outcomes, model: $0) }
+    let seconds = outcomes.reduce(0) { $0 + $1.seconds }
+    var text = "Near-miss events on \(outcomes.count) synthetic clips (\(fixed(seconds / 60, 1)) min, "
+    text +=
+      "\(fixed(safeSeconds(outcomes) / 60, 1)) min of it without a near miss), conditions \(conditions).\n"
+    text += "An event matches a ground-truth near miss of its clip when it overlaps it widened by 1 s; "
+    text += "lead = closest approach (peak) − event start.\n\n"
+    text +=
+      "| | " + models.joined(separator: " | ") + " |\n|---|" + models.map { _ in "---:|" }.joined() + "\n"
+    func row(_ name: String, _ value: (EventMetrics) -> String) {
+      text += "| \(name) | " + all.map(value).joined(separator: " | ") + " |\n"
+    }
+    row("near misses (ground truth)") { "\($0.intervals)" }
+    row("events") { "\($0.events)" }
+    row("recall") { "\(optional($0.recall, 2)) (\($0.matchedIntervals)/\($0.intervals))" }
+    row("precision") { "\(optional($0.precision, 2)) (\($0.matchedEvents)/\($0.events))" }
+    row("false alarms") { "\($0.falseAlarms)" }
+    row("false alarms per hour") { optional($0.falseAlarmsPerHour, 1) }
+    row("mean lead before closest approach (s)") { optional($0.meanLeadSeconds, 2) }
+    row("mean abs. error of minimum TTC (s)") { optional($0.meanMinimumTTCError, 2) }
+    text += "\nPer scenario kind (matched near misses / near misses, false alarms):\n\n"
+    text += "| kind | clips | " + models.joined(separator: " | ") + " |\n|---|---:|"
+    text += models.map { _ in "---:|" }.joined() + "\n"
+    for kind in ScenarioKind.allCases {
+      let ofKind = outcomes.filter { $0.kind == kind }
+      guard !ofKind.isEmpty else { continue }
+      let cells = models.indices.map { index in
+        let result = metrics(ofKind, model: index)
+        return "\(result.matchedIntervals)/\(result.intervals), \(result.falseAlarms) FA"
+      }
+      text += "| \(kind.rawValue) | \(ofKind.count) | " + cells.joined(separator: " | ") + " |\n"
+    }
+    return text
+  }
+
+  static func optional(_ value: Double?, _ digits: Int) -> String { value.map { fixed($0, digits) } ?? "-" }
+
+  static func fixed(_ value: Double, _ digits: Int) -> String { DecimalText.fixed(value, places: digits) }
+}
