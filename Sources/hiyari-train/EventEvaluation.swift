@@ -147,7 +147,7 @@ enum EventEvaluation {
     let seconds = outcomes.reduce(0) { $0 + $1.seconds }
     var text = "Near-miss events on \(outcomes.count) synthetic clips (\(fixed(seconds / 60, 1)) min, "
     text +=
-      "\(fixed(safeSeconds(outcomes) / 60, 1)) min of it without a near miss), conditions \(conditions).\n"
+      "\(fixed(safeSeconds(outcomes) / 60, 1)) min of it without a near miss), conditions \(conditions.description).\n"
     text += "An event matches a ground-truth near miss of its clip when it overlaps it widened by 1 s; "
     text += "lead = closest approach (peak) − event start.\n\n"
     text +=

@@ -1,5 +1,5 @@
-/// The strip of road the ego vehicle will drive through: straight ahead, `halfWidth` metres to
-/// each side of the camera, measured on the road plane at the object's distance.
+/// The strip of road the ego vehicle will sweep: straight ahead, `halfWidth` metres to each side
+/// of the camera (half the vehicle's width plus a margin), measured at the object's distance.
 public struct EgoCorridor: Sendable, Hashable {
   public var calibration: CameraCalibration
   public var halfWidth: Double
@@ -20,7 +20,12 @@ public struct EgoCorridor: Sendable, Hashable {
 
   /// The fraction of the box's width on the road that lies inside the corridor (0...1).
   public func overlap(of box: BoundingBox) -> Double {
-    guard let extent = lateralExtent(of: box), extent.right > extent.left else { return 0 }
+    lateralExtent(of: box).map(overlap(of:)) ?? 0
+  }
+
+  /// The fraction of a lateral extent (metres) that lies inside the corridor (0...1).
+  public func overlap(of extent: (left: Double, right: Double)) -> Double {
+    guard extent.right > extent.left else { return 0 }
     let inside = min(extent.right, halfWidth) - max(extent.left, -halfWidth)
     return max(0, inside) / (extent.right - extent.left)
   }

@@ -19,8 +19,10 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
   public var refractorySeconds = 3.0
   /// The level at which an event is opened.
   public var eventLevel = RiskLevel.warning
-  /// Half the ego lane's width, and the margin added to it, on the road at the object.
-  public var laneHalfWidth = 1.8
+  /// Half the ego vehicle's width, and the margin added to it each side: the corridor the ego
+  /// sweeps, on the road at the object. An object beside it (a parked car, a car in the next
+  /// lane) is passed, not hit, however fast it looms; an installer sets the truck's own width.
+  public var egoHalfWidth = 0.9
   public var corridorMargin = 0.3
   /// Fraction of the object's width that must lie in the corridor for it to be in the path.
   public var minimumCorridorOverlap = 0.1
@@ -50,7 +52,7 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
     case hysteresisSeconds
     case refractorySeconds
     case eventLevel
-    case laneHalfWidth
+    case egoHalfWidth
     case corridorMargin
     case minimumCorridorOverlap
     case windowSeconds
@@ -79,8 +81,8 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
       try container.decodeIfPresent(type(of: refractorySeconds), forKey: .refractorySeconds)
       ?? refractorySeconds
     eventLevel = try container.decodeIfPresent(type(of: eventLevel), forKey: .eventLevel) ?? eventLevel
-    laneHalfWidth =
-      try container.decodeIfPresent(type(of: laneHalfWidth), forKey: .laneHalfWidth) ?? laneHalfWidth
+    egoHalfWidth =
+      try container.decodeIfPresent(type(of: egoHalfWidth), forKey: .egoHalfWidth) ?? egoHalfWidth
     corridorMargin =
       try container.decodeIfPresent(type(of: corridorMargin), forKey: .corridorMargin) ?? corridorMargin
     minimumCorridorOverlap =
@@ -123,7 +125,7 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
       minimumSamples >= 3, minimumSamples <= 1000, maximumTracks >= 1, maximumTracks <= 100_000
     else { throw PerceptionError("near-miss frame counts are out of range") }
     guard hysteresisSeconds >= 0, refractorySeconds >= 0, windowSeconds > 0,
-      minimumSpanSeconds >= 0, minimumSpanSeconds < windowSeconds, laneHalfWidth > 0,
+      minimumSpanSeconds >= 0, minimumSpanSeconds < windowSeconds, egoHalfWidth > 0,
       corridorMargin >= 0, eventLevel != .none
     else { throw PerceptionError("near-miss times and widths must be positive, the event level not none") }
   }

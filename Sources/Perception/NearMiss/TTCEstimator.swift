@@ -15,8 +15,15 @@
 /// Limits: a change of closing speed (braking, a sudden stop) is seen only as the window fills
 /// with new samples; right after a stop the fit briefly under-estimates the TTC. A box cut off
 /// by the bottom of the frame gives no ground distance and a shrinking height.
+///
+/// A box cut off by the bottom of the frame is also no guide to where the object is aside: it
+/// often takes in the object's flank (a parked car being passed), so its bottom corners are not
+/// where the object's rear meets the road, and its inner edge projected there lands near the
+/// ego's path. Its corridor overlap is that of the track's last box with a bottom edge.
 struct TTCEstimator: Sendable {
   private var samples: [(time: Double, height: Double, range: Double?, lateral: Double?)] = []
+  /// The lateral extent (metres) of the track's last box not cut off.
+  private var lastExtent: (left: Double, right: Double)?
   private let config: NearMissConfig
   private let corridor: EgoCorridor
   private let frameHeight: Double
@@ -26,7 +33,7 @@ struct TTCEstimator: Sendable {
   init(config: NearMissConfig, calibration: CameraCalibration) {
     self.config = config
     self.corridor = EgoCorridor(
-      calibration: calibration, halfWidth: config.laneHalfWidth + config.corridorMargin)
+      calibration: calibration, halfWidth: config.egoHalfWidth + config.corridorMargin)
     self.frameHeight = Double(calibration.height)
   }
 
@@ -42,7 +49,9 @@ struct TTCEstimator: Sendable {
     samples.removeAll { $0.time <= time - config.windowSeconds || $0.time >= time }
     if samples.count >= Self.sampleCapacity { samples.removeFirst(samples.count - Self.sampleCapacity + 1) }
     samples.append((time, box.height, range, lateral))
-    return estimate(box: box, at: time)
+    if !cutOff, let extent = corridor.lateralExtent(of: box) { lastExtent = extent }
+    let overlap = cutOff ? lastExtent.map(corridor.overlap(of:)) : nil
+    return estimate(box: box, at: time, overlap: overlap ?? corridor.overlap(of: box))
   }
 
   /// Whether `samples` are enough for a line: count and time span.
@@ -53,9 +62,10 @@ struct TTCEstimator: Sendable {
     return last.time - first.time >= config.minimumSpanSeconds
   }
 
-  private func estimate(box: BoundingBox, at time: Double) -> TTCEstimate {
+  /// The estimate at `time`, with the box's corridor overlap already found.
+  private func estimate(box: BoundingBox, at time: Double, overlap: Double) -> TTCEstimate {
     var result = TTCEstimate()
-    result.corridorOverlap = corridor.overlap(of: box)
+    result.corridorOverlap = overlap
     var rates: [(rate: Double, variance: Double)] = []
 
     let scaled = samples.filter { $0.height > 1 }.map { (time: $0.time, value: 1 / $0.height) }

@@ -76,6 +76,39 @@ import Testing
     }
   }
 
+  @Test func aCarInTheNextLaneIsBesideTheEgosCorridor() throws {
+    // 3.6 m lanes: a car centred in the next lane, closing fast, is passed, not hit.
+    var scene = ApproachScene(calibration: ApproachScene.camera(), startRange: 30, segments: [(2, 10)])
+    scene.lateral = -3.6
+    for (_, estimate) in Self.run(scene) {
+      #expect(estimate.fused != nil && !estimate.inPath, "overlap \(estimate.corridorOverlap)")
+    }
+  }
+
+  @Test func aPassedCarWhoseFlankRunsOffTheFrameStaysOutOfThePath() throws {
+    // A parked car 2.3 m to the left (its inner side 1.4 m aside), closed on at 10 m/s. From
+    // 8 m its box takes in its flank down to the bottom of the frame: that bottom row is 3.6 m
+    // ahead, so the box's inner edge projected there lands 0.6 m aside, in the corridor. The
+    // estimator must keep the extent measured while the box still had its own bottom edge.
+    var scene = ApproachScene(calibration: ApproachScene.camera(), startRange: 20, segments: [(1.4, 10)])
+    scene.lateral = -2.3
+    var estimator = TTCEstimator(config: NearMissConfig(), calibration: scene.calibration)
+    var cutOffFrames = 0
+    for frame in 0..<scene.frameCount {
+      let time = scene.time(ofFrame: frame)
+      var box = scene.box(at: time)
+      if scene.range(at: time) <= 8 {
+        box.maxY = Double(scene.calibration.height)
+        cutOffFrames += 1
+        let naive = EgoCorridor(calibration: scene.calibration, halfWidth: 1.2).overlap(of: box)
+        #expect(naive > 0.1, "the cut-off box alone would look in the path")
+      }
+      let estimate = estimator.add(box, at: time)
+      #expect(estimate.corridorOverlap == 0 && !estimate.inPath, "at \(scene.range(at: time)) m")
+    }
+    #expect(cutOffFrames >= 5)
+  }
+
   @Test func crossingObjectPredictedIntoTheCorridorIsInPath() throws {
     // A pedestrian 3.5 m to the left walking right at 1.5 m/s while the car closes at 8 m/s
     // from 24 m: at the time of arrival (3 s) they are at +1.0 m, inside the corridor.
