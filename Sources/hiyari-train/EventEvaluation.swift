@@ -29,6 +29,11 @@ enum EventEvaluation {
     var events: [[NearMissEvent]]
   }
 
+  /// The model name that stands for a perfect detector: every labelled object at least 30%
+  /// visible, as a detection with its true box and class, through the same tracker and scorer.
+  /// It bounds what tracking and scoring can do with any detector.
+  static let groundTruthModel = "ground-truth"
+
   static let clipSeconds = 10.0
   static let longDriveSeconds = 120.0
 
@@ -108,6 +113,10 @@ enum EventEvaluation {
       let labels = try ClipWriter(camera: camera).write(Scenario(script: script), to: base)
       var events: [[NearMissEvent]] = []
       for model in models {
+        if model == groundTruthModel {
+          events.append(try groundTruthEvents(labels))
+          continue
+        }
         var configuration = RunConfiguration(source: base + ".mp4", modelPath: model)
         configuration.threads = threads
         configuration.calibration = try calibration(labels.camera)
@@ -132,6 +141,22 @@ enum EventEvaluation {
       progress(done + 1, plan.count, clip.name)
     }
     return outcomes
+  }
+
+  /// The events that tracking and scoring raise on the clip's labelled boxes.
+  static func groundTruthEvents(_ labels: ClipLabels) throws -> [NearMissEvent] {
+    var tracker = ByteTracker()
+    var scorer = try NearMissScorer(calibration: calibration(labels.camera))
+    var events: [NearMissEvent] = []
+    for frame in labels.frames {
+      let detections = frame.objects.filter { $0.visible >= DetectorEvaluation.minimumVisible }.map {
+        Detection(
+          box: BoundingBox(minX: $0.box[0], minY: $0.box[1], maxX: $0.box[2], maxY: $0.box[3]), score: 0.9,
+          classIndex: $0.objectClass.index)
+      }
+      events += scorer.update(tracker.update(detections), at: frame.time).finishedEvents
+    }
+    return events + scorer.finishAll()
   }
 
   /// The metrics of model `model` (its index) over `outcomes`.

@@ -12,7 +12,11 @@ struct EventsCommand: ParsableCommand {
     commandName: "events",
     abstract: "Near-miss event metrics of detector bundles on rendered synthetic scenarios (Markdown).")
 
-  @Option(help: "A detector bundle folder or .onnx file (repeat to compare, e.g. fp32 then int8).")
+  @Option(
+    help: ArgumentHelp(
+      "A detector bundle folder or .onnx file (repeat to compare, e.g. fp32 then int8); "
+        + "\"\(EventEvaluation.groundTruthModel)\" scores the labelled boxes themselves (a perfect detector)."
+    ))
   var model: [String]
 
   @Option(help: "Clips of each scenario kind but long drives (10 s each).")
@@ -35,6 +39,9 @@ struct EventsCommand: ParsableCommand {
 
   @Option(help: "Folder for the rendered clips (default: a new folder under /tmp, removed after).")
   var keep: String?
+
+  @Flag(help: "List every event (clip, model, times, class, track, minimum TTC, peak box) on standard error.")
+  var list = false
 
   func validate() throws {
     guard !model.isEmpty else { throw ValidationError("give at least one --model") }
@@ -89,6 +96,19 @@ struct EventsCommand: ParsableCommand {
         Files.standardError("\r\u{1B}[Kclip \(done)/\(total) \(name)" + (done == total ? "\n" : ""))
       } else {
         Files.standardError("clip \(done)/\(total) \(name)\n")
+      }
+    }
+    if list {
+      for outcome in outcomes {
+        for (index, events) in outcome.events.enumerated() {
+          for event in events {
+            let box = event.peakBox
+            Files.standardError(
+              "event \(outcome.name) \(model[index]) start \(event.start) peak \(event.peak) end \(event.end) "
+                + "class \(event.className) track \(event.trackID) ttc \(event.minimumTTC) \(event.level) "
+                + "box \(box.minX) \(box.minY) \(box.maxX) \(box.maxY)\n")
+          }
+        }
       }
     }
     print(EventEvaluation.markdown(models: model, outcomes: outcomes, conditions: mix), terminator: "")

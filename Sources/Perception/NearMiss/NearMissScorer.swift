@@ -59,7 +59,8 @@ public struct NearMissScorer: Sendable {
       guard var state = states[track.id] else { continue }
       var estimate: TTCEstimate?
       if let detection = track.detection {
-        let measured = state.estimator.add(detection.box, at: time)
+        let measured = state.estimator.add(
+          detection.box, at: time, objectWidth: ObjectWidth.across(className: className(track.classIndex)))
         estimate = measured
         state.lastSeen = time
         let level = state.hysteresis.update(ttc: measured.fused, inPath: measured.inPath, config: config)
@@ -126,10 +127,12 @@ public struct NearMissScorer: Sendable {
     }
   }
 
+  private func className(_ index: Int) -> String {
+    classNames.indices.contains(index) ? classNames[index] : "class\(index)"
+  }
+
   private func finish(_ event: OpenEvent, trackID: Int, end: Double) -> NearMissEvent {
-    let name =
-      classNames.indices.contains(event.classIndex)
-      ? classNames[event.classIndex] : "class\(event.classIndex)"
+    let name = className(event.classIndex)
     return NearMissEvent(
       id: "\(trackID)-\(Int((event.start * 1000).rounded()))", trackID: trackID, classIndex: event.classIndex,
       className: name, start: event.start, peak: event.peak, end: end, minimumTTC: event.minimumTTC,

@@ -14,19 +14,24 @@
 ///
 /// Limits: a change of closing speed (braking, a sudden stop) is seen only as the window fills
 /// with new samples; right after a stop the fit briefly under-estimates the TTC. A box cut off
-/// by the bottom of the frame gives no ground distance and a shrinking height.
+/// by the top or bottom of the frame shows only part of the object's height, and at the bottom
+/// no ground distance: its samples feed neither fit.
 ///
-/// A box cut off by the bottom of the frame is also no guide to where the object is aside: it
-/// often takes in the object's flank (a parked car being passed), so its bottom corners are not
-/// where the object's rear meets the road, and its inner edge projected there lands near the
-/// ego's path. Its corridor overlap is that of the track's last box with a bottom edge.
+/// Where the object is aside: a box off to one side takes in the object's flank, so its bottom
+/// edge is the object's nearest corner while its inner edge comes from a farther one, which
+/// projected at the bottom edge's distance lands nearer the ego's path than the object is (every
+/// parked car passed would seem to be in it). The inner edge is therefore kept within the
+/// object's width (`ObjectWidth`) of the outer edge, which is a near corner. A box cut off by
+/// the bottom or a side of the frame has lost one of those edges: its corridor overlap is that
+/// of the track's last whole box.
 struct TTCEstimator: Sendable {
-  private var samples: [(time: Double, height: Double, range: Double?, lateral: Double?)] = []
+  private var samples: [(time: Double, height: Double?, range: Double?, lateral: Double?)] = []
   /// The lateral extent (metres) of the track's last box not cut off.
   private var lastExtent: (left: Double, right: Double)?
   private let config: NearMissConfig
   private let corridor: EgoCorridor
   private let frameHeight: Double
+  private let frameWidth: Double
   /// Enough samples for any window at up to 240 fps; old ones are dropped first.
   private static let sampleCapacity = 240
 
@@ -35,23 +40,44 @@ struct TTCEstimator: Sendable {
     self.corridor = EgoCorridor(
       calibration: calibration, halfWidth: config.egoHalfWidth + config.corridorMargin)
     self.frameHeight = Double(calibration.height)
+    self.frameWidth = Double(calibration.width)
   }
 
-  /// Adds the box measured at `time` (seconds); returns the estimate at that time.
-  mutating func add(_ box: BoundingBox, at time: Double) -> TTCEstimate {
-    let cutOff = box.maxY >= frameHeight - config.edgeMarginPixels
+  /// Adds the box measured at `time` (seconds) of an object at most `objectWidth` metres wide
+  /// across; returns the estimate at that time.
+  mutating func add(_ box: BoundingBox, at time: Double, objectWidth: Double = ObjectWidth.largest)
+    -> TTCEstimate
+  {
+    let margin = config.edgeMarginPixels
+    let cutBottom = box.maxY >= frameHeight - margin
+    let cutSide = box.minX <= margin || box.maxX >= frameWidth - margin
+    let fullHeight = !cutBottom && box.minY > margin
     var range: Double?
-    var lateral: Double?
-    if !cutOff, let ground = corridor.calibration.groundPoint(imageX: box.centerX, imageY: box.maxY) {
+    var extent: (left: Double, right: Double)?
+    if !cutBottom, let ground = corridor.calibration.groundPoint(imageX: box.centerX, imageY: box.maxY) {
       range = ground.forward
-      lateral = ground.lateral
+      if !cutSide { extent = Self.bounded(corridor.lateralExtent(of: box), width: objectWidth) }
     }
     samples.removeAll { $0.time <= time - config.windowSeconds || $0.time >= time }
     if samples.count >= Self.sampleCapacity { samples.removeFirst(samples.count - Self.sampleCapacity + 1) }
-    samples.append((time, box.height, range, lateral))
-    if !cutOff, let extent = corridor.lateralExtent(of: box) { lastExtent = extent }
-    let overlap = cutOff ? lastExtent.map(corridor.overlap(of:)) : nil
-    return estimate(box: box, at: time, overlap: overlap ?? corridor.overlap(of: box))
+    samples.append((time, fullHeight ? box.height : nil, range, extent.map { ($0.left + $0.right) / 2 }))
+    if let extent { lastExtent = extent }
+    let overlap = (extent ?? lastExtent).map(corridor.overlap(of:)) ?? corridor.overlap(of: box)
+    return estimate(at: time, overlap: overlap)
+  }
+
+  /// `extent` with its inner edge (the one nearer the camera's axis, when both are on one side)
+  /// at most `width` from its outer edge.
+  static func bounded(_ extent: (left: Double, right: Double)?, width: Double) -> (
+    left: Double, right: Double
+  )? {
+    guard var extent else { return nil }
+    if extent.right < 0 {
+      extent.right = max(extent.left, min(extent.right, extent.left + width))
+    } else if extent.left > 0 {
+      extent.left = min(extent.right, max(extent.left, extent.right - width))
+    }
+    return extent
   }
 
   /// Whether `samples` are enough for a line: count and time span.
@@ -63,12 +89,14 @@ struct TTCEstimator: Sendable {
   }
 
   /// The estimate at `time`, with the box's corridor overlap already found.
-  private func estimate(box: BoundingBox, at time: Double, overlap: Double) -> TTCEstimate {
+  private func estimate(at time: Double, overlap: Double) -> TTCEstimate {
     var result = TTCEstimate()
     result.corridorOverlap = overlap
     var rates: [(rate: Double, variance: Double)] = []
 
-    let scaled = samples.filter { $0.height > 1 }.map { (time: $0.time, value: 1 / $0.height) }
+    let scaled = samples.compactMap { sample in
+      sample.height.flatMap { $0 > 1 ? (time: sample.time, value: 1 / $0) : nil }
+    }
     if sufficient(scaled), let fit = LinearFit(scaled, at: time), fit.value > 0 {
       let rate = -fit.slope / fit.value
       if rate > 0 { result.fromScale = 1 / rate }

@@ -109,6 +109,39 @@ import Testing
     #expect(cutOffFrames >= 5)
   }
 
+  @Test func aParkedCarsFlankDoesNotPullItIntoThePath() throws {
+    // A parked car (1.8 m wide, 4.5 m long) centred 2.4 m to the left, closed on at 8 m/s.
+    // Its box runs from its rear outer corner (the nearest point, the box's bottom) to its front
+    // inner corner, 4.5 m farther: that inner edge projected at the rear's distance lands
+    // within 1.2 m of the axis. Bounded by a car's width from the outer edge, it does not.
+    let camera = ApproachScene.camera()
+    var estimator = TTCEstimator(config: NearMissConfig(), calibration: camera)
+    var naiveInside = 0
+    for frame in 0..<15 {
+      let time = Double(frame) / 30
+      let rear = 8 - 8 * time
+      let outer = try #require(camera.project(x: -3.3, y: 1.3, z: rear))
+      let inner = try #require(camera.project(x: -1.5, y: 1.3, z: rear + 4.5))
+      let top = try #require(camera.project(x: -3.3, y: -0.2, z: rear))
+      let box = BoundingBox(minX: outer.x, minY: top.y, maxX: inner.x, maxY: outer.y)
+      if EgoCorridor(calibration: camera, halfWidth: 1.2).overlap(of: box) >= 0.1 { naiveInside += 1 }
+      let estimate = estimator.add(box, at: time, objectWidth: ObjectWidth.across(className: "vehicle-small"))
+      #expect(estimate.corridorOverlap == 0 && !estimate.inPath, "at \(rear) m")
+    }
+    #expect(naiveInside > 10, "the flank would have put the car in the path")
+  }
+
+  @Test func boundingKeepsTheInnerEdgeWithinTheWidthOfTheOuterOne() throws {
+    let left = try #require(TTCEstimator.bounded((left: -4, right: -0.5), width: 1.9))
+    #expect(left.left == -4 && abs(left.right - -2.1) < 1e-12)
+    let right = try #require(TTCEstimator.bounded((left: 0.3, right: 3), width: 0.8))
+    #expect(abs(right.left - 2.2) < 1e-12 && right.right == 3)
+    // A box across the axis is in front of the camera: left as it is.
+    let across = try #require(TTCEstimator.bounded((left: -3, right: 2), width: 1.9))
+    #expect(across.left == -3 && across.right == 2)
+    #expect(TTCEstimator.bounded(nil, width: 1.9) == nil)
+  }
+
   @Test func crossingObjectPredictedIntoTheCorridorIsInPath() throws {
     // A pedestrian 3.5 m to the left walking right at 1.5 m/s while the car closes at 8 m/s
     // from 24 m: at the time of arrival (3 s) they are at +1.0 m, inside the corridor.
