@@ -26,7 +26,30 @@ enum EventEvaluation {
     var kind: ScenarioKind
     var seconds: Double
     var intervals: [NearMissInterval]
+    /// Per interval, the time its road user is nearest the camera (`closestApproach`).
+    var closestApproaches: [Double] = []
     var events: [[NearMissEvent]]
+  }
+
+  /// Seconds after a near miss's end in which its road user may still come nearer: the TTC
+  /// rises over the threshold before the gap stops shrinking (a braking ego closes ever slower).
+  static let approachHorizon = 3.0
+
+  /// When the road user of `interval` is nearest the camera (the distance of its label position,
+  /// the middle of its face nearest the ego), from the interval's start to `approachHorizon`
+  /// after its end; the interval's peak (minimum TTC) if it is never labelled then.
+  static func closestApproach(_ interval: NearMissInterval, labels: ClipLabels) -> Double {
+    var best: (time: Double, distance: Double)?
+    for frame in labels.frames
+    where frame.time >= interval.start && frame.time <= interval.end + approachHorizon {
+      guard let object = frame.objects.first(where: { $0.track == interval.track }),
+        object.positionM.count == 3
+      else { continue }
+      let distance = (object.positionM[0] * object.positionM[0] + object.positionM[2] * object.positionM[2])
+        .squareRoot()
+      if best.map({ distance < $0.distance }) ?? true { best = (frame.time, distance) }
+    }
+    return best?.time ?? interval.peak
   }
 
   /// The model name that stands for a perfect detector: every labelled object at least 30%
@@ -134,10 +157,12 @@ enum EventEvaluation {
         unlink(base + ".mp4")
         unlink(base + ".json")
       }
+      let truth = intervals(labels, clip: clip.name)
       outcomes.append(
         ClipOutcome(
           name: clip.name, kind: clip.kind, seconds: Double(labels.frames.count) / labels.camera.fps,
-          intervals: intervals(labels, clip: clip.name), events: events))
+          intervals: truth, closestApproaches: truth.map { closestApproach($0, labels: labels) },
+          events: events))
       progress(done + 1, plan.count, clip.name)
     }
     return outcomes
@@ -159,22 +184,35 @@ enum EventEvaluation {
     return events + scorer.finishAll()
   }
 
-  /// The metrics of model `model` (its index) over `outcomes`.
-  static func metrics(_ outcomes: [ClipOutcome], model: Int) -> EventMetrics {
-    EventMetrics(
+  /// The metrics of model `model` (its index) over `outcomes`; with `toClosestApproach` the lead
+  /// runs to each near miss's closest approach in distance instead of its minimum TTC.
+  static func metrics(_ outcomes: [ClipOutcome], model: Int, toClosestApproach: Bool = false) -> EventMetrics
+  {
+    let intervals = outcomes.flatMap { outcome in
+      outcome.intervals.enumerated().map { index, interval in
+        var interval = interval
+        if toClosestApproach, outcome.closestApproaches.indices.contains(index) {
+          interval.peak = outcome.closestApproaches[index]
+        }
+        return interval
+      }
+    }
+    return EventMetrics(
       events: outcomes.flatMap { outcome in outcome.events[model].map { (outcome.name, $0) } },
-      intervals: outcomes.flatMap(\.intervals), safeSeconds: safeSeconds(outcomes))
+      intervals: intervals, safeSeconds: safeSeconds(outcomes))
   }
 
   /// The report: overall metrics per model, then recall and events per scenario kind.
   static func markdown(models: [String], outcomes: [ClipOutcome], conditions: ConditionMix) -> String {
     let all = models.indices.map { metrics(outcomes, model: $0) }
+    let closest = models.indices.map { metrics(outcomes, model: $0, toClosestApproach: true) }
     let seconds = outcomes.reduce(0) { $0 + $1.seconds }
     var text = "Near-miss events on \(outcomes.count) synthetic clips (\(fixed(seconds / 60, 1)) min, "
     text +=
       "\(fixed(safeSeconds(outcomes) / 60, 1)) min of it without a near miss), conditions \(conditions.description).\n"
     text += "An event matches a ground-truth near miss of its clip when it overlaps it widened by 1 s; "
-    text += "lead = closest approach (peak) − event start.\n\n"
+    text += "lead = the near miss's minimum TTC (its peak), or its road user's closest approach in distance, "
+    text += "− the event's start.\n\n"
     text +=
       "| | " + models.joined(separator: " | ") + " |\n|---|" + models.map { _ in "---:|" }.joined() + "\n"
     func row(_ name: String, _ value: (EventMetrics) -> String) {
@@ -186,7 +224,10 @@ enum EventEvaluation {
     row("precision") { "\(optional($0.precision, 2)) (\($0.matchedEvents)/\($0.events))" }
     row("false alarms") { "\($0.falseAlarms)" }
     row("false alarms per hour") { optional($0.falseAlarmsPerHour, 1) }
-    row("mean lead before closest approach (s)") { optional($0.meanLeadSeconds, 2) }
+    row("mean lead before the minimum TTC (s)") { optional($0.meanLeadSeconds, 2) }
+    text +=
+      "| mean lead before the closest approach (s) | "
+      + closest.map { optional($0.meanLeadSeconds, 2) }.joined(separator: " | ") + " |\n"
     row("mean abs. error of minimum TTC (s)") { optional($0.meanMinimumTTCError, 2) }
     text += "\nPer scenario kind (matched near misses / near misses, false alarms):\n\n"
     text += "| kind | clips | " + models.joined(separator: " | ") + " |\n|---|---:|"

@@ -63,6 +63,10 @@ import Testing
     #expect(outcome.intervals.count == 1, "lead braking is built around one near miss")
     #expect(abs(outcome.seconds - 8) < 0.05)
     #expect(access(scratch + "/lead.mp4", F_OK) != 0, "the scratch clip is removed")
+    // The lead vehicle is nearest after the minimum TTC: the ego, braking, closes ever slower.
+    let interval = try #require(outcome.intervals.first)
+    let closest = try #require(outcome.closestApproaches.first)
+    #expect(closest >= interval.peak && closest <= interval.end + EventEvaluation.approachHorizon)
     let metrics = EventEvaluation.metrics(outcomes, model: 0)
     #expect(metrics.intervals == 1 && metrics.events == outcome.events[0].count)
     print("lead-braking seed 1 at 320x192: events \(outcome.events[0].map { ($0.start, $0.end, $0.level) })")
