@@ -45,7 +45,7 @@ struct DatasetCommand: ParsableCommand {
 
   func run() throws {
     guard (1...100_000).contains(count) else { throw ValidationError("--count must be within 1...100000") }
-    try FileOutput.makeDirectory(output)
+    try Directories.create(output)
     var look = LookOptions()
     look.size = size
     var entries: [Entry] = []

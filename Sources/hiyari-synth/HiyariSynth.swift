@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Synth
 
 /// `hiyari-synth`: renders synthetic dashcam scenarios with ground truth, for training and for
@@ -65,6 +66,6 @@ struct Progress {
     last = percent
     var line = "\r\(label) \(percent)% (\(done + 1)/\(total))"
     if done + 1 == total { line += "\n" }
-    FileOutput.standardError(line)
+    Console.writeError(line)
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Capture
+import Engine
 import Synth
 
 /// `hiyari-synth preview`: one frame as a PNG, to look at.
@@ -35,7 +36,7 @@ struct PreviewCommand: ParsableCommand {
     let renderer = SceneRenderer()
     var (image, labels) = renderer.render(scenario, frame: frame, camera: camera)
     if boxes { image = image.outlining(labels.objects.map(\.box)) }
-    try FileOutput.makeDirectory(FileOutput.folder(of: output))
+    try Directories.create(Directories.folder(of: output))
     try image.withFrame { try PNGWriter().write($0, to: output) }
     print(
       "wrote \(output): \(kind.rawValue) seed \(seed) frame \(frame), \(script.conditions.weather.rawValue) \(script.conditions.light.rawValue), \(labels.objects.count) labelled object(s)"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Synth
 
 /// `hiyari-synth scenario`: one clip and its labels.
@@ -32,7 +33,7 @@ struct ScenarioCommand: ParsableCommand {
     try look.adjust(&script)
     let camera = try look.camera(for: script)
     let base = output.hasSuffix(".mp4") ? String(output.dropLast(4)) : output
-    try FileOutput.makeDirectory(FileOutput.folder(of: base))
+    try Directories.create(Directories.folder(of: base))
     let scenario = Scenario(script: script)
     var progress = Progress(label: "\(kind.rawValue) seed \(seed)")
     let labels = try ClipWriter(camera: camera, crf: crf).write(scenario, to: base) {

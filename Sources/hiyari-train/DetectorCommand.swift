@@ -98,7 +98,7 @@ struct DetectorCommand: ParsableCommand {
   func run() throws {
     LibAVLogging.configure(verbose: false)
     AutogradThreads.use(threads)
-    try Files.makeDirectory(output)
+    try Directories.create(output)
     let configuration = DetectorConfiguration(width: widthMultiplier)
     let network = DetectorNetwork(configuration: configuration, seed: seed)
     var options = DetectorTrainingOptions()
@@ -108,7 +108,7 @@ struct DetectorCommand: ParsableCommand {
     options.checkpointEvery = checkpointEvery
     options.warmupSteps = min(options.warmupSteps, max(1, steps / 10))
     if let checkpoint {
-      try Files.makeDirectory(checkpoint)
+      try Directories.create(checkpoint)
       let path = "\(checkpoint)/detector-seed\(seed).safetensors"
       if access(path, F_OK) == 0, !resume {
         throw ValidationError("\(path) exists: pass --resume to continue it, or remove it")
@@ -119,15 +119,15 @@ struct DetectorCommand: ParsableCommand {
       seed: seed, count: DataSplits.trainingFrames, conditions: DataSplits.training,
       compressedShare: compressedShare)
     let trainer = try DetectorTrainer(network: network, source: source, options: options)
-    if trainer.step > 0 { Files.standardError("resumed at step \(trainer.step) of \(steps)\n") }
+    if trainer.step > 0 { Console.writeError("resumed at step \(trainer.step) of \(steps)\n") }
     let parameterCount = network.parameters.reduce(0) { $0 + $1.variable.value.count }
-    Files.standardError(
+    Console.writeError(
       "training hiyari-fcos (width \(widthMultiplier), \(parameterCount) parameters) seed \(seed), \(steps) steps of \(batch) images, \(threads) thread(s)\n"
         + "training conditions: \(DataSplits.training.description)\n")
     let seconds = try train(trainer)
     let finished = trainer.step == steps
     if !finished {
-      Files.standardError(
+      Console.writeError(
         "stopped at step \(trainer.step) of \(steps); the model is exported as it is"
           + (checkpoint == nil ? "\n" : ", and --resume continues it\n"))
     }
@@ -143,10 +143,10 @@ struct DetectorCommand: ParsableCommand {
     let float = try network.exportGraph()
     let floatFolder = "\(output)/fp32"
     let floatIdentifier = try ModelBundle.write(float, to: floatFolder)
-    Files.standardError("wrote \(floatFolder) (\(floatIdentifier))\n")
+    Console.writeError("wrote \(floatFolder) (\(floatIdentifier))\n")
     let onnxPath = "\(output)/hiyari-detector-fp32.onnx"
     try ONNXExport.write(float, to: onnxPath)
-    Files.standardError("wrote \(onnxPath)\n")
+    Console.writeError("wrote \(onnxPath)\n")
     // The int8 bundle is the folder itself: `hiyari run` loads Models/hiyari-detector by default.
     let int8Folder = output
     let quantized = try DetectorQuantization(
@@ -154,7 +154,7 @@ struct DetectorCommand: ParsableCommand {
       threads: threads
     ).quantize(float, trainingSeed: seed)
     let int8Identifier = try ModelBundle.write(quantized.graph, to: int8Folder)
-    Files.standardError("\(quantized.report)\nwrote \(int8Folder) (\(int8Identifier))\n")
+    Console.writeError("\(quantized.report)\nwrote \(int8Folder) (\(int8Identifier))\n")
 
     guard evaluationCount > 0 else { return }
     let report = try DetectorEvaluation.markdown(

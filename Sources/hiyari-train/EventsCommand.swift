@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Synth
 
 #if canImport(Glibc)
@@ -77,7 +78,7 @@ struct EventsCommand: ParsableCommand {
     guard !plan.isEmpty else { throw ValidationError("nothing to evaluate: no clips and no safe minutes") }
     let scratch: String
     if let keep {
-      try Files.makeDirectory(keep)
+      try Directories.create(keep)
       scratch = keep
     } else {
       var template = Array("/tmp/hiyari-events-XXXXXX".utf8CString)
@@ -93,9 +94,9 @@ struct EventsCommand: ParsableCommand {
     ) { done, total, name in
       // One line rewritten in place on a terminal, one line per clip in a log.
       if isatty(2) != 0 {
-        Files.standardError("\r\u{1B}[Kclip \(done)/\(total) \(name)" + (done == total ? "\n" : ""))
+        Console.writeError("\r\u{1B}[Kclip \(done)/\(total) \(name)" + (done == total ? "\n" : ""))
       } else {
-        Files.standardError("clip \(done)/\(total) \(name)\n")
+        Console.writeError("clip \(done)/\(total) \(name)\n")
       }
     }
     if list {
@@ -103,7 +104,7 @@ struct EventsCommand: ParsableCommand {
         for (index, events) in outcome.events.enumerated() {
           for event in events {
             let box = event.peakBox
-            Files.standardError(
+            Console.writeError(
               "event \(outcome.name) \(model[index]) start \(event.start) peak \(event.peak) end \(event.end) "
                 + "class \(event.className) track \(event.trackID) ttc \(event.minimumTTC) \(event.level) "
                 + "box \(box.minX) \(box.minY) \(box.maxX) \(box.maxY)\n")
