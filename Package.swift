@@ -51,7 +51,7 @@ let package = Package(
     .target(name: "Learning", dependencies: ["Engine"]),
     // The link emulator: a TCP relay with each link profile's rate, delay and jitter (this
     // kernel has no netem), for tests and benchmarks of offload.
-    .target(name: "LinkEmulation", dependencies: ["Offload"]),
+    .target(name: "LinkEmulation", dependencies: ["Offload", "Engine"]),
     // The cloud side: the tail server for split execution.
     .target(
       name: "Fleet",
@@ -105,7 +105,7 @@ let package = Package(
         "Fleet", "Offload", "Engine", "LinkEmulation", .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
       ]),
-    .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload"]),
+    .testTarget(name: "LinkEmulationTests", dependencies: ["LinkEmulation", "Offload", "Engine"]),
     .testTarget(name: "CaptureTests", dependencies: ["Capture", "CFFmpeg", "CV4L2"]),
     .testTarget(name: "PerceptionTests", dependencies: ["Perception", "Capture", "Engine"]),
     .testTarget(name: "SynthTests", dependencies: ["Synth", "Capture"]),

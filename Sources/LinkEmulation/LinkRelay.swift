@@ -1,3 +1,4 @@
+import Engine
 import Offload
 import Synchronization
 
@@ -84,7 +85,7 @@ public final class LinkRelay: Sendable {
   /// Holds data in both directions for `seconds` from now: nothing leaves the bottleneck until
   /// then (what was already in flight still arrives), as when a radio link stalls.
   public func stall(seconds: Double) {
-    let until = MonotonicClock.now() + seconds
+    let until = MonotonicClock.seconds() + seconds
     control.withLock { $0.stalledUntil = max($0.stalledUntil, until) }
     wake()
   }
@@ -103,7 +104,7 @@ public final class LinkRelay: Sendable {
   /// benchmark that spends a while setting up (loading a model, profiling it through the link)
   /// replays the trace from when its measured run begins, not from when the relay was made.
   public func restartTraces() {
-    let now = MonotonicClock.now()
+    let now = MonotonicClock.seconds()
     control.withLock { $0.traceOrigin = now }
     wake()
   }

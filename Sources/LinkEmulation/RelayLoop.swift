@@ -1,3 +1,5 @@
+import Engine
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -34,7 +36,7 @@ final class RelayLoop {
     self.seed = seed
     self.bufferBytes = bufferBytes
     self.log = log
-    traceOrigin = MonotonicClock.now()
+    traceOrigin = MonotonicClock.seconds()
   }
 
   func run() {
@@ -59,7 +61,7 @@ final class RelayLoop {
       }
 
       // Move data that is due, and close what has finished.
-      let now = MonotonicClock.now()
+      let now = MonotonicClock.seconds()
       var wake: Double?
       connections.removeAll { connection in
         if let reason = advance(connection, now: now, stalledUntil: stalledUntil) {
@@ -99,7 +101,7 @@ final class RelayLoop {
       var timeout: Int32 = -1
       if let wake {
         // Round up: waking a little early would spin until the time comes.
-        let milliseconds = ((wake - MonotonicClock.now()) * 1000).rounded(.up)
+        let milliseconds = ((wake - MonotonicClock.seconds()) * 1000).rounded(.up)
         timeout = Int32(max(0, min(milliseconds, 60_000)))
       }
       let ready = poll(&pollSet, nfds_t(pollSet.count), timeout)
@@ -199,7 +201,7 @@ final class RelayLoop {
         log?("connection from \(peer): target \(relay.target) unreachable: \(error)")
         continue
       }
-      let now = MonotonicClock.now()
+      let now = MonotonicClock.seconds()
       let id = nextID
       nextID += 1
       let estimate = relay.profile.estimate
@@ -236,7 +238,7 @@ final class RelayLoop {
       close(connection.client)
       close(connection.server)
     }
-    let seconds = MonotonicClock.now() - connection.opened
+    let seconds = MonotonicClock.seconds() - connection.opened
     let duration = (seconds * 1000).rounded() / 1000
     log?(
       "connection \(connection.id) from \(connection.peer): \(reason) after \(duration) s, up \(upBytes) B, down \(downBytes) B"

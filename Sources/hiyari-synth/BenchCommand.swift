@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Synth
 
 #if canImport(Glibc)
@@ -45,11 +46,7 @@ struct BenchCommand: ParsableCommand {
     )
   }
 
-  static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-  }
+  static func now() -> Double { MonotonicClock.seconds() }
 
   static func milliseconds(_ seconds: Double) -> String {
     let value = (seconds * 10_000).rounded() / 10

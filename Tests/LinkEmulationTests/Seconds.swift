@@ -1,3 +1,5 @@
+import Engine
+
 @testable import LinkEmulation
 
 #if canImport(Glibc)
@@ -6,7 +8,7 @@
 
 /// Monotonic seconds and sleeps for the tests.
 enum Seconds {
-  static func now() -> Double { MonotonicClock.now() }
+  static func now() -> Double { MonotonicClock.seconds() }
 
   static func sleep(_ seconds: Double) {
     usleep(UInt32(seconds * 1e6))
