@@ -54,13 +54,13 @@ struct DetectorCommand: ParsableCommand {
   var compressedShare: Double = 0.25
 
   @Option(help: "Calibration frames for int8 quantization.")
-  var calibrationCount: Int = 64
+  var calibrationCount: Int = 256
 
   @Option(help: "Calibration method: minmax or percentile.")
   var calibrationMethod: String = "percentile"
 
   @Option(help: "The percentile for --calibration-method percentile.")
-  var percentile: Double = 99.99
+  var percentile: Double = 99.999
 
   @Option(help: "Frames of each evaluation set (0 skips the evaluation).")
   var evaluationCount: Int = 300
