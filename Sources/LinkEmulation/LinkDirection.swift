@@ -25,6 +25,8 @@ struct LinkDirection {
   let trace: ThroughputTrace?
   /// Monotonic time the trace counts from (moved by `LinkRelay.restartTraces()`).
   var traceOrigin: Double
+  /// False while the relay holds its traces (the profile's rate applies until they start).
+  var traceRunning = true
   let oneWaySeconds: Double
   let capacity: Int
   var jitter: JitterSource
@@ -67,7 +69,8 @@ struct LinkDirection {
   var drained: Bool { sourceClosed && written == end }
 
   func bytesPerSecond(at now: Double) -> Double {
-    (trace?.bitsPerSecond(at: now - traceOrigin) ?? nominalBitsPerSecond) / 8
+    guard traceRunning, let trace else { return nominalBitsPerSecond / 8 }
+    return (trace.bitsPerSecond(at: now - traceOrigin) ?? nominalBitsPerSecond) / 8
   }
 
   /// Reads what the source has, up to the free capacity. Returns false on EOF or error.
@@ -155,7 +158,9 @@ struct LinkDirection {
       } else {
         earliest(bucket.positiveAt(bytesPerSecond: bytesPerSecond(at: now)))
       }
-      if let trace, let step = trace.nextChange(after: now - traceOrigin) { earliest(traceOrigin + step) }
+      if traceRunning, let trace, let step = trace.nextChange(after: now - traceOrigin) {
+        earliest(traceOrigin + step)
+      }
     }
     return wake
   }

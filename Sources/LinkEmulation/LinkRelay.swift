@@ -29,6 +29,8 @@ public final class LinkRelay: Sendable {
   /// Binds and starts relaying.
   /// - Parameters:
   ///   - uplinkTrace, downlinkTrace: rates over time that replace the profile's, per direction.
+  ///   - holdingTraces: the traces wait, at the profile's rates, until `restartTraces()`: for a
+  ///     run whose setup takes an unknown while over the link.
   ///   - seed: the jitter stream's seed; each connection and direction derives its own.
   ///   - bufferBytes: the most each direction of a connection holds, queued and in flight. It
   ///     must exceed the bandwidth-delay product or the relay itself would cap the rate; the
@@ -36,8 +38,8 @@ public final class LinkRelay: Sendable {
   ///   - log: called on the relay's thread with one line per connection.
   public init(
     listen: SocketAddress, target: SocketAddress, profile: LinkProfile, uplinkTrace: ThroughputTrace? = nil,
-    downlinkTrace: ThroughputTrace? = nil, seed: UInt64 = 1, bufferBytes: Int = 1 << 20,
-    log: (@Sendable (String) -> Void)? = nil
+    downlinkTrace: ThroughputTrace? = nil, holdingTraces: Bool = false, seed: UInt64 = 1,
+    bufferBytes: Int = 1 << 20, log: (@Sendable (String) -> Void)? = nil
   ) throws {
     let listener = try Sockets.listen(on: listen)
     var pipeFDs: [Int32] = [0, 0]
@@ -62,7 +64,8 @@ public final class LinkRelay: Sendable {
     wakeWrite = pipeFDs[1]
     let loop = RelayLoop(
       relay: self, listener: listener, wakeRead: pipeFDs[0], uplinkTrace: uplinkTrace,
-      downlinkTrace: downlinkTrace, seed: seed, bufferBytes: max(bufferBytes, 2 * LinkDirection.segmentBytes),
+      downlinkTrace: downlinkTrace, tracesRunning: !holdingTraces, seed: seed,
+      bufferBytes: max(bufferBytes, 2 * LinkDirection.segmentBytes),
       log: log)
     var thread = pthread_t()
     let context = Unmanaged.passRetained(loop).toOpaque()
@@ -100,9 +103,10 @@ public final class LinkRelay: Sendable {
     wake()
   }
 
-  /// Starts the uplink and downlink traces over from now, on every connection: a test or a
-  /// benchmark that spends a while setting up (loading a model, profiling it through the link)
-  /// replays the trace from when its measured run begins, not from when the relay was made.
+  /// Starts the uplink and downlink traces over from now, on every connection (and starts them
+  /// if the relay was made `holdingTraces`): a test or a benchmark that spends a while setting
+  /// up (loading a model, profiling it through the link) replays the trace from when its
+  /// measured run begins, not from when the relay was made.
   public func restartTraces() {
     let now = MonotonicClock.seconds()
     control.withLock { $0.traceOrigin = now }

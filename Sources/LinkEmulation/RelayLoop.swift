@@ -18,6 +18,8 @@ final class RelayLoop {
   let log: (@Sendable (String) -> Void)?
   /// Monotonic time the traces count from: the loop's start, or the last `restartTraces()`.
   var traceOrigin: Double
+  /// False while the relay holds its traces, until the first `restartTraces()`.
+  var tracesRunning: Bool
   var connections: [RelayConnection] = []
   var nextID = 1
   var seenCutGeneration = 0
@@ -26,8 +28,10 @@ final class RelayLoop {
 
   init(
     relay: LinkRelay, listener: Int32, wakeRead: Int32, uplinkTrace: ThroughputTrace?,
-    downlinkTrace: ThroughputTrace?, seed: UInt64, bufferBytes: Int, log: (@Sendable (String) -> Void)?
+    downlinkTrace: ThroughputTrace?, tracesRunning: Bool, seed: UInt64, bufferBytes: Int,
+    log: (@Sendable (String) -> Void)?
   ) {
+    self.tracesRunning = tracesRunning
     self.relay = relay
     self.listener = listener
     self.wakeRead = wakeRead
@@ -47,11 +51,14 @@ final class RelayLoop {
       }
       let (stalledUntil, cutGeneration, stopping, restartedTraces) = control
       if stopping { break }
-      if let restartedTraces, restartedTraces != traceOrigin {
+      if let restartedTraces, restartedTraces != traceOrigin || !tracesRunning {
         traceOrigin = restartedTraces
+        tracesRunning = true
         for connection in connections {
           connection.up.traceOrigin = restartedTraces
           connection.down.traceOrigin = restartedTraces
+          connection.up.traceRunning = true
+          connection.down.traceRunning = true
         }
       }
       if cutGeneration != seenCutGeneration {
@@ -207,14 +214,16 @@ final class RelayLoop {
       let estimate = relay.profile.estimate
       let oneWay = estimate.roundTripSeconds / 2
       let connectionSeed = seed &+ UInt64(id) &* 0x9E37_79B9
-      let up = LinkDirection(
+      var up = LinkDirection(
         bitsPerSecond: estimate.uplinkBitsPerSecond, trace: uplinkTrace, traceOrigin: traceOrigin,
         oneWaySeconds: oneWay, jitterSeconds: relay.profile.jitterSeconds, seed: connectionSeed,
         capacity: bufferBytes, now: now)
-      let down = LinkDirection(
+      var down = LinkDirection(
         bitsPerSecond: estimate.downlinkBitsPerSecond, trace: downlinkTrace, traceOrigin: traceOrigin,
         oneWaySeconds: oneWay, jitterSeconds: relay.profile.jitterSeconds, seed: ~connectionSeed,
         capacity: bufferBytes, now: now)
+      up.traceRunning = tracesRunning
+      down.traceRunning = tracesRunning
       connections.append(
         RelayConnection(id: id, peer: peer, client: fd, server: server, opened: now, up: up, down: down))
       relay.control.withLock { $0.statistics.connections += 1 }

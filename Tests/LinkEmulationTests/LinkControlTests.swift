@@ -153,6 +153,31 @@ import Testing
     #expect(first - restarted >= 0.6, "first byte \(first - restarted) s after the restart")
   }
 
+  @Test func aHeldTraceRunsAtTheProfilesRateUntilRestarted() throws {
+    // The trace is an outage from its start; held, the profile's 8 Mbit/s applies, so data
+    // flows at once, until the restart brings the outage.
+    let trace = ThroughputTrace(steps: [
+      .init(seconds: 0, bitsPerSecond: 0), .init(seconds: 0.6, bitsPerSecond: 1e6),
+    ])
+    let server = LoopbackServer(.sink)
+    let relay = try server.relay(Self.profile(up: 8e6, rtt: 0.02), trace: trace, holdingTraces: true)
+    defer {
+      relay.stop()
+      server.stop()
+    }
+    let fd = TestSocket.connect(port: relay.address.port)
+    defer { close(fd) }
+    let started = Seconds.now()
+    TestSocket.writeAll(fd, TestData.pattern(20_000))
+    let held = try #require(server.waitFor(0, bytes: 20_000))
+    #expect(try #require(held.firstArrival) - started < 0.3, "held: the profile's rate, no outage")
+    relay.restartTraces()
+    let restarted = Seconds.now()
+    TestSocket.writeAll(fd, TestData.pattern(20_000))
+    let after = try #require(server.waitFor(0, bytes: 40_000))
+    #expect(try #require(after.lastArrival) - restarted >= 0.6, "the outage runs from the restart")
+  }
+
   @Test func anUnreachableTargetResetsTheDevicesConnection() throws {
     // A port that was free a moment ago: nothing listens there.
     let (probe, port) = TestSocket.listen()

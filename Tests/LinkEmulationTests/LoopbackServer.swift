@@ -93,10 +93,12 @@ final class LoopbackServer: Sendable {
   }
 
   /// A relay on a free loopback port with this server as its target.
-  func relay(_ profile: LinkProfile, trace: ThroughputTrace? = nil, seed: UInt64 = 42) throws -> LinkRelay {
+  func relay(
+    _ profile: LinkProfile, trace: ThroughputTrace? = nil, holdingTraces: Bool = false, seed: UInt64 = 42
+  ) throws -> LinkRelay {
     try LinkRelay(
       listen: SocketAddress(parsing: "127.0.0.1:0"), target: SocketAddress(parsing: "127.0.0.1:\(port)"),
-      profile: profile, uplinkTrace: trace, seed: seed)
+      profile: profile, uplinkTrace: trace, holdingTraces: holdingTraces, seed: seed)
   }
 
   func record(_ id: Int) -> Record? { records.withLock { $0[id] } }
