@@ -1,5 +1,9 @@
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The worker threads autograd's heavy operations (convolutions) split their work over:
 /// images in a batch for dense convolutions, channels for depthwise ones. One thread (inline)
 /// by default; a training command sets more once, before it starts, and never while operations
@@ -14,6 +18,12 @@ public enum AutogradThreads {
   /// sums are added in the same order whatever the number of threads.
   public static func use(_ count: Int) {
     BLAS.configure()
+    // A loop running on the pool (from another thread) must end before its workers are
+    // stopped, or it would wait for them forever: take the pool as a loop would.
+    while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+      sched_yield()
+    }
+    defer { busy.store(false, ordering: .releasing) }
     let previous = shared.withLock { pool -> ThreadPool? in
       guard (pool?.threadCount ?? 1) != Swift.max(1, count) else { return nil }
       let old = pool
@@ -28,13 +38,14 @@ public enum AutogradThreads {
 
   /// Runs `body(task)` for every task in 0..<count, spread over the threads.
   static func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    if let pool = shared.withLock({ $0 }),
-      busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
-    {
-      pool.parallelFor(count, body)
-      busy.store(false, ordering: .releasing)
-    } else {
-      for task in 0..<count { body(task) }
+    // The pool is taken before it is read, so `use` cannot replace it under a running loop.
+    if busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+      defer { busy.store(false, ordering: .releasing) }
+      if let pool = shared.withLock({ $0 }) {
+        pool.parallelFor(count, body)
+        return
+      }
     }
+    for task in 0..<count { body(task) }
   }
 }
