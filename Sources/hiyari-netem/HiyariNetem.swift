@@ -43,11 +43,27 @@ struct HiyariNetem: ParsableCommand {
   @Option(help: "How long SIGUSR2 stalls the link, seconds.")
   var stallSeconds: Double = 1
 
+  @Option(
+    help:
+      "Run the profile's time this many times slower: rates divided, delay and jitter multiplied (hiyari bench-split's time dilation)."
+  )
+  var timeScale: Double = 1
+
+  func validate() throws {
+    guard timeScale.isFinite, timeScale >= 1, timeScale <= 100 else {
+      throw ValidationError("--time-scale must be in 1...100")
+    }
+    if timeScale != 1, trace != nil || downlinkTrace != nil {
+      throw ValidationError("--time-scale does not apply to traces: give one or the other")
+    }
+  }
+
   func run() throws {
-    guard let link = LinkProfile.named(profile) else {
+    guard let named = LinkProfile.named(profile) else {
       throw ValidationError(
         "unknown profile \"\(profile)\"; known: \(LinkProfile.all.map(\.name).joined(separator: ", "))")
     }
+    let link = named.dilated(by: timeScale)
     let listenAddress = try SocketAddress(parsing: listen)
     let targetAddress = try SocketAddress(parsing: target)
     let uplinkTrace = try trace.map { try ThroughputTrace(csv: readText($0)) }

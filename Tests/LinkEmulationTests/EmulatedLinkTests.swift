@@ -16,8 +16,16 @@ import Testing
     estimate: LinkEstimate(uplinkBitsPerSecond: 2e6, downlinkBitsPerSecond: 4e6, roundTripSeconds: 0.1),
     jitterSeconds: 0.005, loss: 0, source: "a scaled link for tests")
 
+  /// WebPageTest's LTE in time dilated 2.5x, as `hiyari bench-split` runs it for a board faster
+  /// than this machine: the relay must give the dilated RTT and rates as precisely.
+  static let dilatedLTE: LinkProfile = {
+    var profile = LinkProfile.named("wpt-lte")!.dilated(by: 2.5)
+    profile.name = "wpt-lte@2.5"
+    return profile
+  }()
+
   static let profiles: [LinkProfile] = [
-    custom, LinkProfile.named("wpt-lte")!, LinkProfile.named("lte-cell-edge")!,
+    custom, LinkProfile.named("wpt-lte")!, LinkProfile.named("lte-cell-edge")!, dilatedLTE,
   ]
 
   /// Median of 21 one-byte ping-pongs through the relay to an echo server.

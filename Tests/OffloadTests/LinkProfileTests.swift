@@ -32,4 +32,20 @@ import Testing
     #expect(LinkProfile.all.allSatisfy { !$0.source.isEmpty })
     #expect(LinkProfile.named("carrier-pigeon") == nil)
   }
+
+  @Test func dilatingALinkSlowsItsRatesAndStretchesItsDelays() throws {
+    let lte = try #require(LinkProfile.named("wpt-lte"))
+    #expect(lte.dilated(by: 1) == lte)
+    let slow = lte.dilated(by: 4)
+    #expect(slow.name == lte.name && slow.loss == lte.loss)
+    #expect(slow.estimate.uplinkBitsPerSecond == lte.estimate.uplinkBitsPerSecond / 4)
+    #expect(slow.estimate.downlinkBitsPerSecond == lte.estimate.downlinkBitsPerSecond / 4)
+    #expect(slow.estimate.roundTripSeconds == lte.estimate.roundTripSeconds * 4)
+    #expect(slow.jitterSeconds == lte.jitterSeconds * 4)
+    // A transfer takes 4x as long in every part: dividing by 4 gives the real link's time.
+    let bytes = 100_000
+    let real = lte.estimate.uploadSeconds(bytes) + lte.estimate.roundTripSeconds
+    let dilated = slow.estimate.uploadSeconds(bytes) + slow.estimate.roundTripSeconds
+    #expect(abs(dilated / 4 - real) < 1e-12)
+  }
 }

@@ -3,31 +3,43 @@
 /// travel as their int8/uint8 codes with their scale and zero point, 1 byte per element; float32 as
 /// 4 bytes. All integers are little-endian.
 ///
-///     "HYTP"  version u8 (1)  count u16
+///     "HYTP"  version u8 (2)  count u16
 ///     per tensor:
 ///       name length u16, name UTF-8
 ///       element type u8 (0 float32, 1 int8, 2 uint8, 3 int32), rank u8, dimensions u32 x rank
 ///       quantization: scale count u16 (0 = none), axis i8 (-1 = per tensor),
 ///                     scales f32 x count, zero points i32 x count
-///       data: element count x element size bytes
+///       encoding u8: 0 raw, then the data (element count x element size bytes);
+///                    1 predicted and deflated (8-bit tensors: `PlanePrediction` residuals as a
+///                      raw deflate stream), then its length u32 and the stream
+///
+/// Version 1 packets (no encoding byte, data raw) are still read. Compression is lossless and
+/// meant for camera frames (a cloud-only upload): intermediate activations barely compress and
+/// cost the device time, so they travel raw.
 ///
 /// Decoding takes bytes from the network: every count, size and shape is checked against the
-/// limits and the bytes that remain before anything is allocated, and any malformed packet is a
+/// limits and the bytes that remain before anything is allocated, a deflate stream must inflate to
+/// exactly the tensor's size (never more is allocated), and any malformed packet is a
 /// `GraphError`, never a crash.
 public enum TensorPacket {
   static let magic: [UInt8] = Array("HYTP".utf8)
-  static let version: UInt8 = 1
+  static let version: UInt8 = 2
 
   /// Limits a decoder enforces; the defaults fit any tensor the engine itself can hold.
   public struct Limits: Sendable {
     public var maximumTensors = 256
     public var maximumNameBytes = 1024
+    /// The most bytes of a packet, and the most bytes its tensors may hold once decoded (a
+    /// compressed packet inflates: this bounds what a small hostile one can make us allocate).
     public var maximumBytes = 1 << 30
     public init() {}
   }
 
-  /// The bytes of `tensors`, in the given order.
-  public static func encode(_ tensors: [(name: String, tensor: Tensor)]) throws(GraphError) -> [UInt8] {
+  /// The bytes of `tensors`, in the given order; the 8-bit tensors named in `compressing` are
+  /// predicted and deflated (others named there travel raw).
+  public static func encode(
+    _ tensors: [(name: String, tensor: Tensor)], compressing: Set<String> = []
+  ) throws(GraphError) -> [UInt8] {
     guard tensors.count <= Int(UInt16.max) else { throw GraphError("too many tensors for one packet") }
     var out = magic
     out.append(version)
@@ -53,7 +65,18 @@ public enum TensorPacket {
       out.append(UInt8(bitPattern: Int8(quantization?.axis ?? -1)))
       for scale in scales { append(scale.bitPattern, to: &out) }
       for zero in quantization?.zeroPoints ?? [] { append(UInt32(bitPattern: zero), to: &out) }
-      out += tensor.bytes
+      if compressing.contains(name), tensor.elementType.byteCount == 1, tensor.elementCount > 0 {
+        let residuals = PlanePrediction.residuals(
+          tensor.bytes, shape: tensor.shape, signed: tensor.elementType == .int8)
+        let stream = residuals.withUnsafeBytes { Zlib.deflateRaw($0) }
+        guard stream.count <= Int(UInt32.max) else { throw GraphError("tensor \(name) is too large to pack") }
+        out.append(1)
+        append(UInt32(stream.count), to: &out)
+        out += stream
+      } else {
+        out.append(0)
+        out += tensor.bytes
+      }
     }
     return out
   }
@@ -68,7 +91,7 @@ public enum TensorPacket {
     var reader = Reader(bytes: bytes)
     guard Array(try reader.take(4)) == magic else { throw GraphError("not a tensor packet (bad magic)") }
     let packetVersion = try reader.u8()
-    guard packetVersion == version else {
+    guard packetVersion == version || packetVersion == 1 else {
       throw GraphError("tensor packet version \(packetVersion) is not supported")
     }
     let count = Int(try reader.u16())
@@ -77,6 +100,7 @@ public enum TensorPacket {
     }
     var result: [(name: String, tensor: Tensor)] = []
     var names = Set<String>()
+    var decodedBytes = 0
     for _ in 0..<count {
       let nameLength = Int(try reader.u16())
       guard nameLength <= limits.maximumNameBytes else {
@@ -116,9 +140,33 @@ public enum TensorPacket {
       var zeros: [Int32] = []
       for _ in 0..<scaleCount { zeros.append(Int32(bitPattern: try reader.u32())) }
       let dataBytes = elements * type.byteCount
-      guard dataBytes <= reader.remaining else {
-        throw GraphError(
-          "tensor \(name) needs \(dataBytes) bytes of data; the packet has \(reader.remaining) left")
+      decodedBytes += dataBytes
+      guard decodedBytes <= limits.maximumBytes else {
+        throw GraphError("the packet's tensors hold more than the limit of \(limits.maximumBytes) bytes")
+      }
+      let encoding = packetVersion == 1 ? 0 : try reader.u8()
+      var streamBytes = 0
+      switch encoding {
+      case 0:
+        guard dataBytes <= reader.remaining else {
+          throw GraphError(
+            "tensor \(name) needs \(dataBytes) bytes of data; the packet has \(reader.remaining) left")
+        }
+      case 1:
+        guard type.byteCount == 1 else {
+          throw GraphError("tensor \(name) is \(type), which is never compressed")
+        }
+        streamBytes = Int(try reader.u32())
+        guard streamBytes <= reader.remaining else {
+          throw GraphError(
+            "tensor \(name) has \(streamBytes) compressed bytes; the packet has \(reader.remaining) left")
+        }
+        // Deflate expands at most about 1032:1: a larger claim is a bomb, refused before inflating.
+        guard dataBytes <= streamBytes * 1032 + 64 else {
+          throw GraphError("tensor \(name) claims \(dataBytes) bytes from \(streamBytes) compressed bytes")
+        }
+      default:
+        throw GraphError("tensor \(name) has unknown encoding \(encoding)")
       }
       var quantization: Quantization?
       if scaleCount > 0 {
@@ -148,8 +196,20 @@ public enum TensorPacket {
       } catch {
         throw GraphError("tensor \(name): \(error)")
       }
-      let data = try reader.take(dataBytes)
-      data.withUnsafeBytes { tensor.mutableBytes.copyMemory(from: $0) }
+      if encoding == 1 {
+        let stream = try reader.take(streamBytes)
+        let inflated = stream.withUnsafeBytes { Zlib.inflateRaw($0, count: dataBytes) }
+        switch inflated {
+        case .success(let residuals):
+          residuals.withUnsafeBytes { tensor.mutableBytes.copyMemory(from: $0) }
+          PlanePrediction.restore(tensor.mutableBytes, shape: shape, signed: type == .int8)
+        case .failure(let error):
+          throw GraphError("tensor \(name): \(error.description)")
+        }
+      } else {
+        let data = try reader.take(dataBytes)
+        data.withUnsafeBytes { tensor.mutableBytes.copyMemory(from: $0) }
+      }
       result.append((name, tensor))
     }
     guard reader.remaining == 0 else {

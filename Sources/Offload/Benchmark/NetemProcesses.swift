@@ -9,12 +9,13 @@ public struct NetemProcesses: LinkEmulator {
 
   public init(executable: String) { self.executable = executable }
 
-  public mutating func start(_ link: LinkProfile, target: String) throws -> Int {
+  public mutating func start(_ link: LinkProfile, timeScale: Double, target: String) throws -> Int {
     guard LinkProfile.named(link.name) != nil else {
       throw OffloadError("hiyari-netem knows only the named link profiles, not \(link.name)")
     }
     let process = try ChildProcess([
       executable, "--listen", "127.0.0.1:0", "--target", target, "--profile", link.name,
+      "--time-scale", "\(timeScale)",
     ])
     let line = try process.waitForLine(startingWith: "relaying ", timeoutSeconds: startSeconds)
     guard let port = Self.port(ofRelayingLine: line) else {

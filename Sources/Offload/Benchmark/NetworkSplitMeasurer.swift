@@ -5,10 +5,13 @@ import Engine
 /// CPU quota that slows this machine to the board's speed.
 ///
 /// Setup (in `init`, before any quota, so the link emulators it starts never run throttled):
-/// one emulated link per link profile in front of the server (`LinkEmulator`), one
-/// `OffloadClient` connected through each. Per cell, the whole process enters the board's
+/// one emulated link per link profile and time scale in front of the server (`LinkEmulator`),
+/// one `OffloadClient` connected through each. Per cell, the whole process enters the board's
 /// quota (`SplitBenchmarkDevice.cpus`; the client's network threads with it, as on a real
-/// board) and leaves it when the device changes or at `finish()`. Per cut: one warm-up frame,
+/// board) and leaves it when the device changes or at `finish()`. A board in dilated time
+/// (`SplitBenchmarkDevice.timeScale` > 1) also puts the server's process in a quota of
+/// `serverCPUs / timeScale` and uses the links dilated by the same factor; its latencies are
+/// divided by the factor. Per cut: one warm-up frame,
 /// then up to `frames` sequential frames under `NetworkSplitMeasurerOptions.cutSeconds`; each
 /// latency is `FrameResult.totalSeconds` (head, upload, server, reply). A frame whose tail fell
 /// back to the device is an error: it would measure something else than the cut.
@@ -27,17 +30,27 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
   public private(set) var quotaRecords: [BoardQuotaRecord] = []
   /// The port each link's emulator listens on, by link name.
   public private(set) var linkPorts: [String: Int] = [:]
+  /// The server's quota, as `quotaRecords` records the device's.
+  public private(set) var serverQuotaRecords: [BoardQuotaRecord] = []
 
   var emulator: any LinkEmulator
   var clients: [String: OffloadClient] = [:]
   var executors: [String: SplitExecutor] = [:]
   var quota: (device: String, group: CPUQuota)?
+  var serverQuota: (device: String, group: CPUQuota)?
   var nextFrameID: UInt64 = 1
 
-  /// Starts a link per profile in `links` in front of `server` and connects through each.
+  /// The key of a link at a time scale in `linkPorts` and the clients: its name, and "@scale"
+  /// when dilated.
+  public static func key(_ link: LinkProfile, timeScale: Double) -> String {
+    timeScale == 1 ? link.name : "\(link.name)@\(timeScale)"
+  }
+
+  /// Starts a link per profile in `links` and time scale in `timeScales` in front of `server`
+  /// and connects through each.
   public init(
     graph: Graph, modelHash: String, server: String, links: [LinkProfile], emulator: any LinkEmulator,
-    inputs: [String: Tensor], options: NetworkSplitMeasurerOptions
+    inputs: [String: Tensor], options: NetworkSplitMeasurerOptions, timeScales: [Double] = [1]
   ) throws {
     self.graph = try graph.validated()
     self.modelHash = modelHash
@@ -46,24 +59,15 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
     self.options = options
     self.emulator = emulator
     do {
-      for link in links where linkPorts[link.name] == nil {
-        let port = try self.emulator.start(link, target: server)
-        linkPorts[link.name] = port
-        var configuration = OffloadClientConfiguration(host: "127.0.0.1", port: port)
-        configuration.reconnectMaximumSeconds = 0.5
-        let client = OffloadClient(configuration)
-        let seconds = options.connectSeconds
-        do {
-          try BlockingWait.run { try await client.connect(timeoutSeconds: seconds) }
-        } catch {
-          throw OffloadError(
-            "cannot reach the server \(server) through the emulated \(link.name) link (127.0.0.1:\(port)): \(error)"
-          )
+      for timeScale in timeScales {
+        guard timeScale >= 1, timeScale.isFinite else {
+          throw OffloadError("time scale \(timeScale) must be at least 1")
         }
-        clients[link.name] = client
-        executors[link.name] = try SplitExecutor(
-          graph: self.graph, modelHash: modelHash, client: client, threads: options.threads,
-          budgetSeconds: options.budgetSeconds)
+      }
+      for timeScale in timeScales {
+        for link in links where linkPorts[Self.key(link, timeScale: timeScale)] == nil {
+          try connect(link, timeScale: timeScale)
+        }
       }
     } catch {
       try? finish()
@@ -71,11 +75,43 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
     }
   }
 
+  /// Starts `link` dilated by `timeScale` in front of the server and connects a client through it.
+  func connect(_ link: LinkProfile, timeScale: Double) throws {
+    let key = Self.key(link, timeScale: timeScale)
+    let port = try self.emulator.start(link, timeScale: timeScale, target: server)
+    linkPorts[key] = port
+    var configuration = OffloadClientConfiguration(host: "127.0.0.1", port: port)
+    configuration.reconnectMaximumSeconds = 0.5
+    configuration.tls = try Self.tls(options.tls, server: server)
+    let client = OffloadClient(configuration)
+    let seconds = options.connectSeconds
+    do {
+      try BlockingWait.run { try await client.connect(timeoutSeconds: seconds) }
+    } catch {
+      throw OffloadError(
+        "cannot reach the server \(server) through the emulated \(key) link (127.0.0.1:\(port)): \(error)"
+      )
+    }
+    clients[key] = client
+    executors[key] = try SplitExecutor(
+      graph: self.graph, modelHash: modelHash, client: client, threads: options.threads,
+      budgetSeconds: options.budgetSeconds, compressesInputs: options.compressesInputs)
+  }
+
+  /// `tls` checking the certificate against `server`'s host unless it names a server already.
+  static func tls(_ tls: OffloadTLS?, server: String) throws -> OffloadTLS? {
+    guard var tls else { return nil }
+    if tls.serverName == nil { tls.serverName = try OffloadClientConfiguration(address: server).host }
+    return tls
+  }
+
   /// The server's profile of the model, asked over a direct connection (not through a link).
-  public static func cloudProfile(server: String, modelHash: String, timeoutSeconds: Double = 600) throws
-    -> DeviceProfile
-  {
-    let client = OffloadClient(try OffloadClientConfiguration(address: server))
+  public static func cloudProfile(
+    server: String, modelHash: String, tls: OffloadTLS? = nil, timeoutSeconds: Double = 600
+  ) throws -> DeviceProfile {
+    var configuration = try OffloadClientConfiguration(address: server)
+    configuration.tls = tls
+    let client = OffloadClient(configuration)
     defer { BlockingWait.close(client) }
     do {
       return try BlockingWait.run {
@@ -90,8 +126,9 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
   public func measure(_ plan: Plan, device: SplitBenchmarkDevice, link: LinkProfile, frames: Int) throws
     -> [Double]
   {
-    guard let executor = executors[link.name] else {
-      throw OffloadError("no emulated link \(link.name) was set up")
+    let timeScale = device.timeScale
+    guard let executor = executors[Self.key(link, timeScale: timeScale)] else {
+      throw OffloadError("no emulated link \(Self.key(link, timeScale: timeScale)) was set up")
     }
     try enterQuota(of: device)
     let mode: SplitMode = plan.isDeviceOnly ? .deviceOnly : plan.isCloudOnly ? .cloudOnly : .split(plan.cut)
@@ -109,7 +146,7 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
             "frame \(id) at \(context) ran its tail on the device instead of the server: \(result.fallback.map { "\($0)" } ?? "no reason given")"
           )
         }
-        return result.totalSeconds * 1000
+        return result.totalSeconds * 1000 / timeScale
       }
       _ = try await frame(firstID)
       var latencies: [Double] = []
@@ -138,10 +175,23 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
     try leaveQuota()
   }
 
-  /// Moves this process into `device`'s quota unless it is there already.
+  /// Moves this process into `device`'s quota unless it is there already, and the server into
+  /// its dilated quota when the device is in dilated time.
   func enterQuota(of device: SplitBenchmarkDevice) throws {
     if quota?.device == device.name { return }
     try leaveQuota()
+    if device.timeScale != 1 {
+      guard let pid = options.serverPID else {
+        throw OffloadError(
+          "\(device.name) runs in dilated time (\(device.timeScale)x), which needs the server's process id to slow it down too"
+        )
+      }
+      let group = try CPUQuota(
+        name: options.quotaName + "-server", cpus: options.serverCPUs / device.timeScale,
+        periodMicroseconds: 10_000, root: options.quotaRoot)
+      serverQuota = (device.name, group)
+      try group.add(pid: pid)
+    }
     guard let cpus = device.cpus else { return }
     // The kernel wants at least 1 ms of quota per period: a slow board gets a longer period.
     let period = max(10_000, Int((1_000 / cpus).rounded(.up)))
@@ -151,17 +201,26 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
     try group.addCurrentProcess()
   }
 
-  /// Records the quota's counters, moves this process back to the root group, removes the group.
+  /// Records the quotas' counters, moves this process (and the server) back to the root group,
+  /// removes the groups.
   func leaveQuota() throws {
+    if let (device, group) = serverQuota {
+      serverQuota = nil
+      if let record = try Self.remove(group, device: device) { serverQuotaRecords.append(record) }
+    }
     guard let (device, group) = quota else { return }
     quota = nil
+    if let record = try Self.remove(group, device: device) { quotaRecords.append(record) }
+  }
+
+  /// Removes `group` (its processes back to the root group), with its counters when readable.
+  static func remove(_ group: CPUQuota, device: String) throws -> BoardQuotaRecord? {
     let statistics = try? group.statistics()
     try group.remove()
-    if let statistics {
-      quotaRecords.append(
-        BoardQuotaRecord(
-          device: device, path: group.path, cpus: group.cpus, periodMicroseconds: group.periodMicroseconds,
-          statistics: statistics))
+    return statistics.map {
+      BoardQuotaRecord(
+        device: device, path: group.path, cpus: group.cpus, periodMicroseconds: group.periodMicroseconds,
+        statistics: $0)
     }
   }
 }

@@ -17,6 +17,16 @@ public struct NetworkSplitMeasurerOptions: Sendable {
   /// The cgroup v1 cpu controller's mount point and the group name the device's quota gets.
   public var quotaRoot = CPUQuota.defaultRoot
   public var quotaName: String
+  /// The tail server's process, for boards emulated in dilated time: it then runs in a quota of
+  /// `serverCPUs / timeScale` CPUs (named `quotaName` + "-server") while their cells are measured.
+  public var serverPID: Int32?
+  /// The CPUs the server uses undilated (its `--threads`).
+  public var serverCPUs = 1.0
+  /// Whether frames sent whole are compressed (`SplitExecutor.compressesInputs`).
+  public var compressesInputs = true
+  /// TLS to the server, through the emulated links as over a real one. Without a server name it
+  /// checks the certificate against the server's host (the links listen on 127.0.0.1).
+  public var tls: OffloadTLS?
 
   public init(quotaName: String) { self.quotaName = quotaName }
 }

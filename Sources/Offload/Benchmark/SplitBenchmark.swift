@@ -13,7 +13,8 @@ public struct SplitBenchmark: Sendable {
   public var devices: [SplitBenchmarkDevice]
   public var links: [LinkProfile]
   public var frames: Int
-  /// Upload sizes of graph inputs when they cross compressed (as `hiyari plan` takes them).
+  /// Upload sizes of graph inputs when they cross compressed (as `hiyari plan` takes them); each
+  /// device's time to compress them is `SplitBenchmarkDevice.inputEncodeSeconds`.
   public var compressedInputBytes: [String: Int]
   public var candidateLimit: Int
   /// The most cuts measured per cell (nil: all candidates). Past it, the cell keeps device-only,
@@ -84,7 +85,8 @@ public struct SplitBenchmark: Sendable {
     var cells: [SplitBenchmarkCell] = []
     for device in devices {
       let problem = try PartitionProblem(
-        graph: graph, device: device.profile, cloud: cloud, compressedInputBytes: compressedInputBytes)
+        graph: graph, device: device.profile, cloud: cloud, compressedInputBytes: compressedInputBytes,
+        inputEncodeSeconds: device.inputEncodeSeconds)
       for link in links {
         let (plans, choice) = try candidates(problem, link: link.estimate)
         var cuts: [CutMeasurement] = []
@@ -97,7 +99,9 @@ public struct SplitBenchmark: Sendable {
           }
           cuts.append(CutMeasurement(plan: plan, measured: try LatencySummary(latencies)))
         }
-        cells.append(try SplitBenchmarkCell(device: device.name, link: link.name, cuts: cuts, choice: choice))
+        cells.append(
+          try SplitBenchmarkCell(
+            device: device.name, link: link.name, cuts: cuts, choice: choice, timeScale: device.timeScale))
       }
     }
     return SplitBenchmarkReport(model: cloud.model, frames: frames, cells: cells)

@@ -5,6 +5,9 @@
 public struct SplitBenchmarkCell: Sendable, Hashable, Codable {
   public var device: String
   public var link: String
+  /// The device's time dilation (`SplitBenchmarkDevice.timeScale`): latencies are already
+  /// divided by it.
+  public var timeScale: Double
   /// Candidates by head size (cloud-only first, device-only last).
   public var cuts: [CutMeasurement]
   /// Index in `cuts` of the planner's choice.
@@ -18,7 +21,9 @@ public struct SplitBenchmarkCell: Sendable, Hashable, Codable {
   public var speedUp: Double
 
   /// Throws when `cuts` lacks device-only or cloud-only or `choice` is out of range.
-  public init(device: String, link: String, cuts: [CutMeasurement], choice: Int) throws(OffloadError) {
+  public init(
+    device: String, link: String, cuts: [CutMeasurement], choice: Int, timeScale: Double = 1
+  ) throws(OffloadError) {
     guard cuts.indices.contains(choice) else {
       throw OffloadError("the choice \(choice) is not one of the \(cuts.count) cuts")
     }
@@ -32,6 +37,7 @@ public struct SplitBenchmarkCell: Sendable, Hashable, Codable {
     let oracle = medians.indices.min { (medians[$0], $0) < (medians[$1], $1) }!
     self.device = device
     self.link = link
+    self.timeScale = timeScale
     self.cuts = cuts
     self.choice = choice
     self.oracle = oracle

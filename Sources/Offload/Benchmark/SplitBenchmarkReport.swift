@@ -19,14 +19,14 @@ public struct SplitBenchmarkReport: Sendable, Hashable, Codable {
   /// medians (p90 next to the choice's).
   public func summaryMarkdown() -> String {
     var lines = [
-      "| device | link | cuts | choice | choice ms (median / p90) | oracle | oracle ms | choice / oracle | device-only ms | cloud-only ms | speed-up |",
-      "| --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+      "| device | link | time dilation | cuts | choice | choice ms (median / p90) | oracle | oracle ms | choice / oracle | device-only ms | cloud-only ms | speed-up |",
+      "| --- | --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for cell in cells {
       let chosen = cell.cuts[cell.choice]
       let oracle = cell.cuts[cell.oracle]
       lines.append(
-        "| \(cell.device) | \(cell.link) | \(cell.cuts.count) | \(Self.escape(chosen.label)) | \(Self.fixed(chosen.measured.medianMilliseconds)) / \(Self.fixed(chosen.measured.p90Milliseconds)) | \(Self.escape(oracle.label)) | \(Self.fixed(oracle.measured.medianMilliseconds)) | \(Self.fixed(cell.choiceOverOracle, 3)) | \(Self.fixed(cell.cuts[cell.deviceOnly].measured.medianMilliseconds)) | \(Self.fixed(cell.cuts[cell.cloudOnly].measured.medianMilliseconds)) | \(Self.fixed(cell.speedUp, 2))x |"
+        "| \(cell.device) | \(cell.link) | \(cell.timeScale == 1 ? "-" : Self.fixed(cell.timeScale, 2) + "x") | \(cell.cuts.count) | \(Self.escape(chosen.label)) | \(Self.fixed(chosen.measured.medianMilliseconds)) / \(Self.fixed(chosen.measured.p90Milliseconds)) | \(Self.escape(oracle.label)) | \(Self.fixed(oracle.measured.medianMilliseconds)) | \(Self.fixed(cell.choiceOverOracle, 3)) | \(Self.fixed(cell.cuts[cell.deviceOnly].measured.medianMilliseconds)) | \(Self.fixed(cell.cuts[cell.cloudOnly].measured.medianMilliseconds)) | \(Self.fixed(cell.speedUp, 2))x |"
       )
     }
     return lines.joined(separator: "\n") + "\n"
@@ -36,7 +36,8 @@ public struct SplitBenchmarkReport: Sendable, Hashable, Codable {
   public func detailMarkdown() -> String {
     var text = ""
     for cell in cells {
-      text += "#### \(cell.device) on \(cell.link)\n\n"
+      text +=
+        "#### \(cell.device) on \(cell.link)\(cell.timeScale == 1 ? "" : " (measured in time dilated \(Self.fixed(cell.timeScale, 2))x, shown undilated)")\n\n"
       text += "| cut | head nodes | up bytes | predicted ms | median ms | p90 ms | |\n"
       text += "| --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
       for (index, cut) in cell.cuts.enumerated() {

@@ -38,6 +38,12 @@ public actor OffloadController {
   /// Probes sent and their bytes (both ways, as the scheduler sized them).
   public private(set) var probesSent = 0
   public private(set) var probeBytes = 0
+  /// What each graph input costs to upload, measured on a submitted frame (the first, then every
+  /// `uploadSampleInterval`-th: the picture changes what compression achieves). Before the first
+  /// frame, the raw pixel codes.
+  public private(set) var inputUploads: [String: InputUpload] = [:]
+  /// Frames between two measurements of `inputUploads`.
+  public static let uploadSampleInterval = 256
 
   let planner = PartitionPlanner()
   var problem: PartitionProblem?
@@ -55,6 +61,7 @@ public actor OffloadController {
   var profileAttemptAt: Double?
   var started = false
   var probeTask: Task<Void, Never>?
+  var framesSubmitted = 0
 
   /// A controller for `graph` (named `modelHash` on the wire); `deviceProfile` must be a profile
   /// of the same model (measured here, or a board estimate). The client starts connecting at
@@ -77,7 +84,8 @@ public actor OffloadController {
     do {
       executor = try SplitExecutor(
         graph: graph, modelHash: modelHash, client: client, threads: configuration.threads,
-        window: configuration.window, budgetSeconds: configuration.budgetSeconds)
+        window: configuration.window, budgetSeconds: configuration.budgetSeconds,
+        compressesInputs: configuration.compressesInputs)
     } catch {
       throw OffloadError(error.description)
     }
@@ -134,6 +142,8 @@ public actor OffloadController {
   public func submit(frameID: UInt64, inputs: [String: Tensor], budgetSeconds: Double? = nil)
     async throws(GraphError) -> PendingControlledFrame
   {
+    if framesSubmitted % Self.uploadSampleInterval == 0 { try sampleInputUploads(inputs) }
+    framesSubmitted += 1
     let now = Self.now()
     let (replanned, hold) = try await refreshPlan(now: now)
     let estimate = link.estimate
@@ -164,11 +174,37 @@ public actor OffloadController {
 
   // MARK: Planning
 
+  /// Measures what `inputs` cost to upload and re-prices the cuts when that moved by more than
+  /// 10% (or was never measured).
+  func sampleInputUploads(_ inputs: [String: Tensor]) throws(GraphError) {
+    let measured = try InputUpload.measure(
+      inputs, of: graph, compressing: configuration.compressesInputs, repeats: 1)
+    let moved = measured.contains { name, upload in
+      guard let known = inputUploads[name] else { return true }
+      return abs(Double(upload.bytes - known.bytes)) > 0.1 * Double(known.bytes)
+    }
+    guard moved else { return }
+    inputUploads = measured
+    if let cloudProfile {
+      do throws(OffloadClientError) { try adopt(cloudProfile) } catch { throw GraphError(error.description) }
+    }
+  }
+
   /// Uses the server's profile: builds the partition problem (both profiles must be of this
-  /// model and cover every node).
+  /// model and cover every node), with the inputs' measured upload sizes.
   func adopt(_ profile: DeviceProfile) throws(OffloadClientError) {
     do {
-      problem = try PartitionProblem(graph: graph, device: deviceProfile, cloud: profile)
+      var bytes: [String: Int] = [:]
+      var seconds: [String: Double] = [:]
+      for input in graph.inputs {
+        let upload = inputUploads[input.name]
+        // Unmeasured: a float frame crosses as its 8-bit codes, one byte per element.
+        bytes[input.name] = upload?.bytes ?? (input.elementType == .float32 ? input.elementCount : nil)
+        seconds[input.name] = upload?.encodeSeconds
+      }
+      problem = try PartitionProblem(
+        graph: graph, device: deviceProfile, cloud: profile, compressedInputBytes: bytes,
+        inputEncodeSeconds: seconds)
       cloudProfile = profile
       replanForced = true
     } catch {

@@ -22,6 +22,8 @@ public struct OffloadControllerConfiguration: Sendable {
   public var threads = 1
   public var window = 4
   public var budgetSeconds = 0.25
+  /// Whether a frame sent whole (cloud-only) is compressed, losslessly (`SplitExecutor`).
+  public var compressesInputs = true
   /// The most seconds `start` waits for a connection and for the server's profile.
   public var startTimeoutSeconds = 10.0
 

@@ -1,3 +1,5 @@
+import Engine
+
 /// A named link from the literature, with where its numbers come from. The planner uses
 /// `estimate`; jitter and loss are kept for the link emulator and for the record.
 public struct LinkProfile: Sendable, Hashable {
@@ -98,6 +100,22 @@ public struct LinkProfile: Sendable, Hashable {
   public static let aliases = [
     "3g": "neurosurgeon-3g", "lte": "neurosurgeon-lte", "wifi": "neurosurgeon-wifi",
   ]
+
+  /// This link with time running `scale` times slower: rates divided by `scale`, RTT and jitter
+  /// multiplied by it, loss unchanged. `hiyari bench-split` emulates a board faster than this
+  /// machine by dilating everything by the same factor (device, server and link) and dividing
+  /// the measured latencies by it.
+  public func dilated(by scale: Double) -> LinkProfile {
+    guard scale != 1 else { return self }
+    var profile = self
+    profile.estimate = LinkEstimate(
+      uplinkBitsPerSecond: estimate.uplinkBitsPerSecond / scale,
+      downlinkBitsPerSecond: estimate.downlinkBitsPerSecond / scale,
+      roundTripSeconds: estimate.roundTripSeconds * scale)
+    profile.jitterSeconds = jitterSeconds * scale
+    profile.source = source + " (time dilated \(DecimalText.fixed(scale, places: 3))x)"
+    return profile
+  }
 
   /// The profile called `name` (or an alias), or nil.
   public static func named(_ name: String) -> LinkProfile? {

@@ -79,7 +79,8 @@ public struct PartitionPlanner: Sendable {
     }
     func upload(_ tensor: Int) -> Double {
       let bytes = problem.tensors[tensor].uploadBytes
-      return link.uploadSeconds(bytes) + uplinkPenaltySecondsPerByte * Double(bytes)
+      return link.uploadSeconds(bytes) + problem.tensors[tensor].encodeSeconds
+        + uplinkPenaltySecondsPerByte * Double(bytes)
     }
     // Infinite costs (a dead link) become a finite `clamped` larger than any cut of finite
     // edges, and structural edges a `structural` larger than any cut of the others, so the

@@ -53,11 +53,12 @@ public struct PartitionProblem: Sendable {
   }
 
   /// The problem of `graph` with node times from the device and cloud profiles and tensor sizes
-  /// from the device profile. `compressedInputBytes` replaces a graph input's upload size (a JPEG
-  /// of the frame instead of the raw tensor) wherever that input crosses.
+  /// from the device profile. `compressedInputBytes` replaces a graph input's upload size (its
+  /// pixel codes, compressed, instead of the float tensor) wherever that input crosses, and
+  /// `inputEncodeSeconds` adds the device's time to make that form.
   public init(
     graph unvalidated: Graph, device: DeviceProfile, cloud: DeviceProfile,
-    compressedInputBytes: [String: Int] = [:]
+    compressedInputBytes: [String: Int] = [:], inputEncodeSeconds: [String: Double] = [:]
   ) throws(OffloadError) {
     guard device.model == cloud.model else {
       throw OffloadError(
@@ -79,7 +80,7 @@ public struct PartitionProblem: Sendable {
       tensors.append(
         PlannerTensor(
           name: name, bytes: bytes, uploadBytes: input ? compressedInputBytes[name] : nil,
-          isGraphInput: input,
+          encodeSeconds: input ? inputEncodeSeconds[name] ?? 0 : 0, isGraphInput: input,
           isGraphOutput: outputs.contains(name)))
     }
     for input in graph.inputs { try add(input.name, input: true) }
@@ -128,12 +129,14 @@ public struct PartitionProblem: Sendable {
     var uploaded: [CrossingTensor] = []
     var returned: [CrossingTensor] = []
     var engineCut: [String] = []
+    var encodeSeconds = 0.0
     for (index, tensor) in tensors.enumerated() {
       let computedInHead = producers[index].map { head[$0] } ?? true
       if computedInHead && inTailRead[index] {
         uploaded.append(
           CrossingTensor(name: tensor.name, bytes: tensor.uploadBytes, isGraphInput: tensor.isGraphInput))
         engineCut.append(tensor.name)
+        encodeSeconds += tensor.encodeSeconds
       } else if computedInHead && tensor.isGraphOutput && !tensor.isGraphInput {
         engineCut.append(tensor.name)
       }
@@ -148,7 +151,7 @@ public struct PartitionProblem: Sendable {
       headMask: head, headNodes: nodes.indices.filter { head[$0] }.map { nodes[$0].name },
       uploaded: uploaded, returned: returned, cut: Cut(crossing: engineCut),
       deviceMilliseconds: deviceSeconds * 1000,
-      uploadMilliseconds: link.uploadSeconds(uploaded.reduce(0) { $0 + $1.bytes }) * 1000,
+      uploadMilliseconds: (link.uploadSeconds(uploaded.reduce(0) { $0 + $1.bytes }) + encodeSeconds) * 1000,
       roundTripMilliseconds: anyTail ? link.roundTripSeconds * 1000 : 0,
       cloudMilliseconds: cloudSeconds * 1000,
       downloadMilliseconds: link.downloadSeconds(returned.reduce(0) { $0 + $1.bytes }) * 1000,

@@ -15,6 +15,7 @@ public struct Plan: Sendable, Hashable {
   /// outputs the head computes (Engine passes those through the tail).
   public var cut: Cut
   public var deviceMilliseconds: Double
+  /// Encoding the uploaded tensors on the device (compressing a frame) and sending them.
   public var uploadMilliseconds: Double
   /// One round trip when anything runs in the cloud, else 0.
   public var roundTripMilliseconds: Double

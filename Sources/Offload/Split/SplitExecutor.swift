@@ -30,6 +30,10 @@ public actor SplitExecutor {
   /// The default latency budget of a frame, seconds from its start: what is left of it after the
   /// head is the server's deadline.
   public var budgetSeconds: Double
+  /// Whether a graph input that crosses as pixel codes (cloud-only, or a cut the input crosses)
+  /// is also predicted and deflated: lossless, several times smaller on camera frames, for a few
+  /// ms of device time (`TensorPacket`).
+  public let compressesInputs: Bool
   public private(set) var mode: SplitMode = .deviceOnly
   /// Set by every fallback, cleared by `takeReplanDue()`.
   public private(set) var replanDue = false
@@ -44,8 +48,9 @@ public actor SplitExecutor {
   /// mode runs on the device.
   public init(
     graph: Graph, modelHash: String, client: OffloadClient?, threads: Int = 1, window: Int = 4,
-    budgetSeconds: Double = 0.25
+    budgetSeconds: Double = 0.25, compressesInputs: Bool = true
   ) throws(GraphError) {
+    self.compressesInputs = compressesInputs
     precondition(threads >= 1 && window >= 1, "threads and window at least 1")
     self.graph = try graph.validated()
     self.modelHash = modelHash
@@ -110,18 +115,25 @@ public actor SplitExecutor {
     let headSeconds = Self.seconds(since: start)
     let inputNames = Set(graph.inputs.map(\.name))
     var tensors: [(name: String, tensor: Tensor)] = []
+    var compressing: Set<String> = []
     for name in cut.crossing {
       guard let tensor = crossing[name] else {
         releaseSlot()
         throw GraphError("missing input \(name)")
       }
-      // Graph inputs that are 8-bit pixels travel as their codes (lossless).
-      tensors.append((name, inputNames.contains(name) ? PixelCodes.codes(of: tensor) ?? tensor : tensor))
+      // Graph inputs that are 8-bit pixels travel as their codes (lossless), compressed if asked.
+      if inputNames.contains(name), let codes = PixelCodes.codes(of: tensor) {
+        tensors.append((name, codes))
+        if compressesInputs { compressing.insert(name) }
+      } else {
+        tensors.append((name, tensor))
+      }
     }
     split.users += 1
     let remaining = budget - headSeconds
     let request = TailRequest(
-      frameID: frameID, modelHash: modelHash, cut: cut, budgetMicroseconds: 0, tensors: tensors)
+      frameID: frameID, modelHash: modelHash, cut: cut, budgetMicroseconds: 0, tensors: tensors,
+      compressing: compressing)
     let mode = split.mode
     let task = Task {
       let sentAt = MonotonicClock.nanoseconds()

@@ -18,11 +18,15 @@ public struct TailRequest: Sendable {
   public var budgetMicroseconds: UInt64
   /// The crossing tensors' values (8-bit codes with scale and zero point where quantized).
   public var tensors: [(name: String, tensor: Tensor)]
+  /// Crossing tensors sent predicted and deflated (a frame's pixel codes): lossless, smaller on
+  /// camera frames, at some device time. Decoding needs no list: the packet marks them.
+  public var compressing: Set<String>
 
   public init(
     frameID: UInt64, modelHash: String, cut: Cut, budgetMicroseconds: UInt64,
-    tensors: [(name: String, tensor: Tensor)]
+    tensors: [(name: String, tensor: Tensor)], compressing: Set<String> = []
   ) {
+    self.compressing = compressing
     self.frameID = frameID
     self.modelHash = modelHash
     self.cut = cut
@@ -43,7 +47,7 @@ public struct TailRequest: Sendable {
     for name in cut.crossing {
       try writer.string(name, limit: limits.maximumNameBytes, what: "tensor name \(name)")
     }
-    try writer.tensors(tensors, frameID: frameID)
+    try writer.tensors(tensors, compressing: compressing, frameID: frameID)
   }
 
   static func decode(_ reader: inout WireReader, limits: WireLimits) throws(WireError) -> TailRequest {

@@ -37,9 +37,11 @@ struct WireWriter {
   }
 
   /// The bytes of a tensor packet.
-  mutating func tensors(_ tensors: [(name: String, tensor: Tensor)], frameID: UInt64) throws(WireError) {
+  mutating func tensors(
+    _ tensors: [(name: String, tensor: Tensor)], compressing: Set<String> = [], frameID: UInt64
+  ) throws(WireError) {
     do {
-      bytes += try TensorPacket.encode(tensors)
+      bytes += try TensorPacket.encode(tensors, compressing: compressing)
     } catch {
       throw WireError(.badTensor, error.description, frameID: frameID)
     }

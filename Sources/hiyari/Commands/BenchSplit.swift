@@ -19,12 +19,16 @@ struct BenchSplit: ParsableCommand {
       (the boards are emulated by cgroup v1 CPU quotas). This machine's profile is measured first \
       (--threads) and scaled by the CPU share the process got (other processes on a shared core \
       inflate wall time, while a quota's share is given whole); each board's is estimated from it, and the device side runs in the quota that \
-      slows this machine to that estimate (a board the estimate puts faster than this machine \
-      cannot be emulated: with --boards all it is skipped with a notice). The cloud profile comes \
-      from the server. Per cut: one warm-up frame, then up to --frames frames, at least 3, stopped \
-      once --cut-seconds of measured frames have passed (a raw frame takes about 2 s over 3G). \
-      Frames are camera-like (8-bit pixels), so a cloud-only frame crosses as its raw 8-bit codes \
-      and the planner prices it so. Boards: \(TargetBoard.all.map(\.name).joined(separator: ", ")). \
+      slows this machine to that estimate. A board the estimate puts faster than this machine runs \
+      in dilated time: the device in a quota of 0.8 CPU per thread, the server (--server-pid, in a \
+      quota of --server-cpus over the same factor) and the link all that many times slower, and \
+      the measured latencies divided by the factor; without --server-pid such a board is skipped \
+      with a notice. The cloud profile comes from the server. Per cut: one warm-up frame, then up \
+      to --frames frames, at least 3, stopped once --cut-seconds of measured frames have passed. \
+      The frame is a real one (--frame, decoded and preprocessed): a cloud-only frame crosses as \
+      its 8-bit pixel codes, predicted and deflated (lossless; --no-compress sends them raw), and \
+      the planner prices it with the size and the compression time measured on that frame. \
+      Boards: \(TargetBoard.all.map(\.name).joined(separator: ", ")). \
       Links: \(LinkProfile.all.map(\.name).joined(separator: ", ")).
       """)
 
@@ -32,6 +36,29 @@ struct BenchSplit: ParsableCommand {
 
   @Option(help: "The tail server, HOST:PORT.")
   var server: String
+
+  @OptionGroup var tlsOptions: OffloadTLSOptions
+
+  @Option(
+    help:
+      "The tail server's process id: boards faster than this machine run in dilated time, which slows the server too (it must run on this machine)."
+  )
+  var serverPid: Int32?
+
+  @Option(help: "CPUs the tail server uses (its --threads), for its quota in dilated time.")
+  var serverCpus = 1.0
+
+  @Option(
+    help: ArgumentHelp(
+      "The video whose frame is measured (decoded and preprocessed), or random (random pixels, incompressible).",
+      valueName: "video|random"))
+  var frame = "Models/samples/sample-640x360.mp4"
+
+  @Option(help: "Which frame of --frame, from 0.")
+  var frameIndex = 30
+
+  @Flag(help: "Send a cloud-only frame's pixel codes raw instead of predicted and deflated.")
+  var noCompress = false
 
   @Option(help: "The hiyari-netem executable (default: next to this one).")
   var netem: String?
@@ -74,6 +101,15 @@ struct BenchSplit: ParsableCommand {
     }
     guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be in 1...256") }
     if let hostGhz, !(hostGhz > 0 && hostGhz < 10) { throw ValidationError("--host-ghz must be in (0, 10)") }
+    if let serverPid, serverPid <= 0 || kill(serverPid, 0) != 0 {
+      throw ValidationError("--server-pid \(serverPid): no such process")
+    }
+    guard serverCpus >= 0.01, serverCpus <= 1024 else {
+      throw ValidationError("--server-cpus must be in 0.01...1024")
+    }
+    guard frameIndex >= 0, frameIndex <= 100_000 else {
+      throw ValidationError("--frame-index must be in 0...100000")
+    }
     _ = try linkProfiles()
     _ = try targetBoards()
     _ = try OffloadClientConfiguration(address: server)
@@ -97,8 +133,16 @@ struct BenchSplit: ParsableCommand {
     }
     let (graph, identifier) = try options.load()
     let links = try linkProfiles()
+    let tls = try tlsOptions.tls()
     do {
-      let frame = try SyntheticInputs.pixels(for: graph)
+      let inputs = try BenchSplitFrame.inputs(for: graph, video: frame, index: frameIndex)
+      let uploads = try InputUpload.measure(inputs, of: graph, compressing: !noCompress, repeats: 20)
+      for (name, upload) in uploads.sorted(by: { $0.key < $1.key }) {
+        let raw = graph.inputs.first { $0.name == name }.map(\.elementCount) ?? 0
+        print(
+          "frame \(frame)\(frame == BenchSplitFrame.random ? "" : " #\(frameIndex)"): input \(name) crosses as \(upload.bytes) bytes (8-bit codes: \(raw)\(noCompress ? ", not compressed" : ", compressed in \(formatDecimal(upload.encodeSeconds * 1000, places: 2)) ms here"))"
+        )
+      }
 
       print("measuring this machine's profile (\(threads) thread(s))...")
       let measured = try Profiler(threads: threads, runs: 30, warmup: 5).profile(graph, model: identifier)
@@ -111,21 +155,27 @@ struct BenchSplit: ParsableCommand {
       print(
         "this machine: \(host.machine.cpuModel), \(formatDecimal(host.totalMilliseconds, places: 2)) ms per frame; asking the server \(server) for its profile..."
       )
-      let cloud = try NetworkSplitMeasurer.cloudProfile(server: server, modelHash: identifier)
+      let cloud = try NetworkSplitMeasurer.cloudProfile(server: server, modelHash: identifier, tls: tls)
       print(
         "server: \(cloud.machine.cpuModel), \(formatDecimal(cloud.totalMilliseconds, places: 2)) ms per frame"
       )
       var devices: [SplitBenchmarkDevice] = []
       for board in try targetBoards() {
         do throws(OffloadError) {
-          let device = try SplitBenchmarkDevice.emulating(board, measured: host, hostCompute: compute)
+          var device = try SplitBenchmarkDevice.emulating(
+            board, measured: host, hostCompute: compute, dilate: serverPid != nil)
+          // Compression runs on the board as the model does: scaled by the same ratio.
+          let slowdown = device.profile.totalMilliseconds / host.totalMilliseconds
+          device.inputEncodeSeconds = uploads.mapValues { $0.encodeSeconds * slowdown }
           devices.append(device)
           print(
-            "\(board.name): estimated \(formatDecimal(device.profile.totalMilliseconds, places: 2)) ms per frame, emulated in \(formatDecimal(device.cpus ?? 0, places: 3)) CPUs"
+            "\(board.name): estimated \(formatDecimal(device.profile.totalMilliseconds, places: 2)) ms per frame, emulated in \(formatDecimal(device.cpus ?? 0, places: 3)) CPUs\(device.timeScale == 1 ? "" : " in time dilated \(formatDecimal(device.timeScale, places: 3))x (server in \(formatDecimal(serverCpus / device.timeScale, places: 3)) CPUs)")"
           )
         } catch {
           guard boards == "all" else { throw error }
-          printNotice("\(board.name) skipped: \(error.description)")
+          printNotice(
+            "\(board.name) skipped: \(error.description)\(serverPid == nil ? " (pass --server-pid to run it in dilated time)" : "")"
+          )
         }
       }
       guard !devices.isEmpty else { throw OffloadError("no board can be emulated on this machine") }
@@ -134,12 +184,17 @@ struct BenchSplit: ParsableCommand {
       options.threads = threads
       options.cutSeconds = cutSeconds
       options.minimumFrames = min(3, frames)
+      options.serverPID = serverPid
+      options.serverCPUs = serverCpus
+      options.compressesInputs = !noCompress
+      options.tls = tls
       let measurer = try NetworkSplitMeasurer(
         graph: graph, modelHash: identifier, server: server, links: links,
-        emulator: NetemProcesses(executable: netemPath), inputs: frame, options: options)
+        emulator: NetemProcesses(executable: netemPath), inputs: inputs, options: options,
+        timeScales: Array(Set(devices.map(\.timeScale))).sorted())
       let benchmark = SplitBenchmark(
         graph: graph, cloud: cloud, devices: devices, links: links, frames: frames,
-        compressedInputBytes: SyntheticInputs.codeBytes(of: graph), measuredLimit: candidates)
+        compressedInputBytes: uploads.mapValues(\.bytes), measuredLimit: candidates)
       var progress = BenchSplitProgress(measurer: measurer)
       let report: SplitBenchmarkReport
       do {
@@ -149,10 +204,12 @@ struct BenchSplit: ParsableCommand {
         throw error
       }
       try measurer.finish()
-      for record in measurer.quotaRecords {
-        print(
-          "quota \(record.device): \(formatDecimal(record.cpus, places: 3)) CPUs (period \(record.periodMicroseconds) us), throttled in \(record.statistics.throttledPeriods) of \(record.statistics.periods) periods"
-        )
+      for (side, records) in [("", measurer.quotaRecords), ("server ", measurer.serverQuotaRecords)] {
+        for record in records {
+          print(
+            "\(side)quota \(record.device): \(formatDecimal(record.cpus, places: 3)) CPUs (period \(record.periodMicroseconds) us), throttled in \(record.statistics.throttledPeriods) of \(record.statistics.periods) periods"
+          )
+        }
       }
       let paths = try report.write(to: out)
       print("")

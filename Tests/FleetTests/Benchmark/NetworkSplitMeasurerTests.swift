@@ -1,7 +1,8 @@
 import Engine
 import Fleet
-import Offload
 import Testing
+
+@testable import Offload
 
 #if canImport(Glibc)
   import Glibc
@@ -89,5 +90,71 @@ import Testing
     #expect(record.statistics.periods > 0)
     #expect(access(record.path, F_OK) != 0, "\(record.path) still exists")
     #expect(Self.cpuGroup() == groupBefore)
+  }
+
+  /// A board in dilated time: the server runs as its own process (`hiyari-fleet serve`) and is
+  /// moved into a quota of `serverCPUs / timeScale` while the board's cell is measured, the link
+  /// is the dilated one, and both quotas are gone afterwards with the server back in the root
+  /// group. Without the server's pid such a board is refused with a clear error.
+  @Test func aDilatedBoardSlowsTheServerAndTheLinkAndRestoresThem() throws {
+    #expect(getuid() == 0, "CPU quotas need root: run the tests as root")
+    let folder = try ServeTests.temporaryFolder()
+    defer { _ = system("rm -rf '\(folder)'") }
+    let graph = try TestModels.int8()
+    let hash = try ModelBundle.write(graph, to: "\(folder)/int8")
+    let server = try ChildProcess([
+      try ServeTests.executable(), "serve", "--listen", "127.0.0.1:0", "--model", "\(folder)/int8",
+      "--threads",
+      "1",
+    ])
+    defer { server.terminate() }
+    let line = try server.waitForLine(startingWith: "listening on ", timeoutSeconds: 120)
+    let address = String(try #require(line.split(separator: " ").last))
+    let link = try #require(LinkProfile.named("5g-floor"))
+    let cloud = try NetworkSplitMeasurer.cloudProfile(server: address, modelHash: hash)
+    let host = try Profiler(threads: 1, runs: 5, warmup: 1).profile(graph, model: hash)
+    let device = SplitBenchmarkDevice(name: "dilated-board", profile: host, cpus: 0.8, timeScale: 2)
+    let problem = try PartitionProblem(graph: graph, device: host, cloud: cloud)
+    let cloudOnly = problem.evaluate(
+      head: [Bool](repeating: false, count: problem.nodes.count), link: link.estimate)
+
+    var options = NetworkSplitMeasurerOptions(quotaName: "hiyari-dilation-test-\(getpid())")
+    options.cutSeconds = 600
+    let emulator: any LinkEmulator = Self.netem().map { NetemProcesses(executable: $0) } ?? RelayEmulator()
+    let inputs = try SyntheticInputs.pixels(for: graph)
+    let withoutPID = try NetworkSplitMeasurer(
+      graph: graph, modelHash: hash, server: address, links: [link], emulator: emulator, inputs: inputs,
+      options: options, timeScales: [2])
+    #expect(withoutPID.linkPorts.keys.sorted() == ["5g-floor@2.0"])
+    #expect {
+      _ = try withoutPID.measure(cloudOnly, device: device, link: link, frames: 2)
+    } throws: { ($0 as? OffloadError)?.description.contains("server's process id") == true }
+    try withoutPID.finish()
+
+    options.serverPID = server.pid
+    options.serverCPUs = 1
+    let measurer = try NetworkSplitMeasurer(
+      graph: graph, modelHash: hash, server: address, links: [link], emulator: emulator, inputs: inputs,
+      options: options, timeScales: [1, 2])
+    let latencies: [Double]
+    do {
+      latencies = try measurer.measure(cloudOnly, device: device, link: link, frames: 3)
+      // While the board's cell runs, the server is in its quota.
+      let group = try #require(measurer.serverQuota?.group)
+      #expect(try group.processes() == [server.pid])
+      #expect(group.cpus == 0.5)
+    } catch {
+      try? measurer.finish()
+      throw error
+    }
+    try measurer.finish()
+    #expect(latencies.count == 3 && latencies.allSatisfy { $0 > 0 })
+    let record = try #require(measurer.serverQuotaRecords.first)
+    #expect(measurer.serverQuotaRecords.count == 1 && record.device == "dilated-board" && record.cpus == 0.5)
+    #expect(access(record.path, F_OK) != 0, "\(record.path) still exists")
+    let serverGroup = MachineDescription.readText("/proc/\(server.pid)/cgroup") ?? ""
+    #expect(
+      serverGroup.split(separator: "\n").contains { $0.contains(":cpu") && $0.hasSuffix(":/") },
+      "the server is back in the root cpu group: \(serverGroup)")
   }
 }

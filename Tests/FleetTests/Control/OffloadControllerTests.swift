@@ -164,6 +164,11 @@ import Testing
     }
     for _ in 0..<5 { _ = try await step() }
     #expect(frames.allSatisfy { $0.result.tailLocation == .cloud })
+    // The first frame's upload was measured: its pixel codes, compressed, priced by the planner.
+    let uploads = await controller.inputUploads
+    let upload = try #require(uploads[graph.inputs[0].name])
+    let codes = graph.inputs[0].elementCount
+    #expect(upload.bytes > 0 && upload.bytes < codes + 64 && upload.encodeSeconds > 0)
 
     relay.cut()
     // Three failed offloads in a row, then the device holds offload off (bounded: 100 frames).

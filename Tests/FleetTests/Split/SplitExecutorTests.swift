@@ -91,6 +91,35 @@ import Testing
     await client.close()
   }
 
+  /// A cloud-only frame's pixel codes are predicted and deflated on the way: a smooth picture
+  /// takes fewer bytes than sent raw, and the server's outputs are still the device's bit for bit.
+  @Test func cloudOnlyFramesTravelCompressedAndLossless() async throws {
+    let loopback = try await Loopback.start()
+    defer { Task { await loopback.server.stop() } }
+    let graph = loopback.float.graph
+    let smooth = try Tensor(shape: [1, 3, 8, 8], elementType: .float32)
+    smooth.withMutableElements(as: Float.self) {
+      for index in $0.indices { $0[index] = Float(40 + (index % 64) / 8 * 3 + index % 8) * PixelCodes.scale }
+    }
+    let inputs = ["x": smooth]
+    var bytesUp: [Bool: Int] = [:]
+    for compressing in [true, false] {
+      let client = try await Loopback.client(port: loopback.port)
+      let executor = try SplitExecutor(
+        graph: graph, modelHash: loopback.float.hash, client: client, budgetSeconds: 30,
+        compressesInputs: compressing)
+      try await executor.setMode(.cloudOnly)
+      let result = try await executor.run(frameID: 1, inputs: inputs)
+      #expect(result.tailLocation == .cloud, "\(String(describing: result.fallback))")
+      #expect(TestModels.bytes(result.outputs) == (try TestModels.deviceOnly(graph, inputs)))
+      bytesUp[compressing] = result.bytesUp
+      await client.close()
+    }
+    let compressed = try #require(bytesUp[true])
+    let raw = try #require(bytesUp[false])
+    #expect(compressed + 100 < raw, "compressed \(compressed) bytes, raw \(raw)")
+  }
+
   @Test func aRefusedRequestRunsTheTailOnTheDevice() async throws {
     let loopback = try await Loopback.start()
     defer { Task { await loopback.server.stop() } }

@@ -6,10 +6,10 @@ import Offload
 struct RelayEmulator: LinkEmulator {
   var relays: [LinkRelay] = []
 
-  mutating func start(_ link: LinkProfile, target: String) throws -> Int {
+  mutating func start(_ link: LinkProfile, timeScale: Double, target: String) throws -> Int {
     let relay = try LinkRelay(
       listen: try SocketAddress(parsing: "127.0.0.1:0"), target: try SocketAddress(parsing: target),
-      profile: link)
+      profile: link.dilated(by: timeScale))
     relays.append(relay)
     return Int(relay.address.port)
   }

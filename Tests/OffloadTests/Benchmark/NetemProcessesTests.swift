@@ -16,14 +16,14 @@ import Testing
     var missing = NetemProcesses(executable: "/nonexistent/hiyari-netem")
     let link = try #require(LinkProfile.named("wpt-lte"))
     #expect {
-      _ = try missing.start(link, target: "127.0.0.1:1")
+      _ = try missing.start(link, timeScale: 1, target: "127.0.0.1:1")
     } throws: {
       ($0 as? OffloadError)?.description.contains("/nonexistent/hiyari-netem is not an executable") == true
     }
     var unnamed = link
     unnamed.name = "custom"
     #expect {
-      _ = try missing.start(unnamed, target: "127.0.0.1:1")
+      _ = try missing.start(unnamed, timeScale: 1, target: "127.0.0.1:1")
     } throws: { ($0 as? OffloadError)?.description.contains("only the named link profiles") == true }
   }
 }

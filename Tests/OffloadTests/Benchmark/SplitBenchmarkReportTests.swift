@@ -13,16 +13,18 @@ import Testing
     let report = try Self.report()
     let lines = report.summaryMarkdown().split(separator: "\n")
     #expect(lines.count == 2 + report.cells.count)
-    #expect(lines[0].hasPrefix("| device | link | cuts | choice |"))
+    #expect(lines[0].hasPrefix("| device | link | time dilation | cuts | choice |"))
     for (cell, line) in zip(report.cells, lines.dropFirst(2)) {
       let columns = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-      #expect(columns.count == 11)
-      #expect(columns[0] == cell.device && columns[1] == cell.link && columns[2] == "\(cell.cuts.count)")
-      #expect(columns[3] == cell.cuts[cell.choice].label)
-      #expect(columns[5] == cell.cuts[cell.oracle].label)
-      #expect(columns[7] == SplitBenchmarkReport.fixed(cell.choiceOverOracle, 3))
-      #expect(columns[10] == SplitBenchmarkReport.fixed(cell.speedUp, 2) + "x")
+      #expect(columns.count == 12)
+      #expect(columns[0] == cell.device && columns[1] == cell.link && columns[3] == "\(cell.cuts.count)")
+      #expect(columns[2] == (cell.timeScale == 1 ? "-" : SplitBenchmarkReport.fixed(cell.timeScale, 2) + "x"))
+      #expect(columns[4] == cell.cuts[cell.choice].label)
+      #expect(columns[6] == cell.cuts[cell.oracle].label)
+      #expect(columns[8] == SplitBenchmarkReport.fixed(cell.choiceOverOracle, 3))
+      #expect(columns[11] == SplitBenchmarkReport.fixed(cell.speedUp, 2) + "x")
     }
+    #expect(report.cells.contains { $0.timeScale != 1 }, "the sample has a dilated device")
   }
 
   @Test func detailListsEveryCutOfEveryCellAndMarksChoiceAndOracle() throws {

@@ -16,8 +16,11 @@ import Testing
     return SplitBenchmark(
       graph: graph, cloud: try profile(graph, milliseconds: 0.2),
       devices: [
-        SplitBenchmarkDevice(name: "fast", profile: try profile(graph, milliseconds: 1)),
-        SplitBenchmarkDevice(name: "slow", profile: try profile(graph, milliseconds: 6), cpus: 0.25),
+        SplitBenchmarkDevice(
+          name: "fast", profile: try profile(graph, milliseconds: 1), cpus: 0.8, timeScale: 1.5),
+        SplitBenchmarkDevice(
+          name: "slow", profile: try profile(graph, milliseconds: 6), cpus: 0.25,
+          inputEncodeSeconds: [graph.inputs[0].name: 0.004]),
       ],
       links: links, frames: 15, candidateLimit: candidateLimit)
   }
@@ -36,8 +39,10 @@ import Testing
       let device = benchmark.devices.first { $0.name == cell.device }!
       let link = LinkProfile.named(cell.link)!
       let problem = try PartitionProblem(
-        graph: benchmark.graph, device: device.profile, cloud: benchmark.cloud)
+        graph: benchmark.graph, device: device.profile, cloud: benchmark.cloud,
+        inputEncodeSeconds: device.inputEncodeSeconds)
       let heads = try #require(CutEnumeration.heads(of: problem, limit: 1 << 20))
+      #expect(cell.timeScale == device.timeScale)
       // Every valid cut, once, including both single-side ones.
       #expect(cell.cuts.count == heads.count)
       #expect(Set(cell.cuts.map(\.id)).count == heads.count)

@@ -127,4 +127,36 @@ import Testing
     #expect(abs(cpus - host.totalMilliseconds / derived.totalMilliseconds) < 1e-12)
     #expect(cpus > 0 && cpus < 1)
   }
+
+  /// A board faster than this machine is refused without dilation and emulated in dilated time
+  /// with it: the quota is `dilatedShare` of the host's threads, and the time scale makes the
+  /// dilated board's frame take exactly what that quota gives.
+  @Test func aFasterBoardRunsInDilatedTime() throws {
+    let graph = try TestGraphs.diamond()
+    let names = graph.nodes.map(\.name)
+    let host = try SplitExecutionTests.profile(
+      graph, milliseconds: Dictionary(uniqueKeysWithValues: names.map { ($0, 10.0) }))
+    // A host whose compute is small next to every board: all of them estimate faster.
+    let slowHost = ComputeDescription(
+      cores: 1, clockGHz: 1.0, simdBits: 128, fp32FlopsPerCycle: 2, int8DotProduct: false, int8MACsPerCycle: 2
+    )
+    let rpi5 = try #require(TargetBoard.named("rpi5"))
+    #expect(throws: OffloadError.self) {
+      _ = try SplitBenchmarkDevice.emulating(rpi5, measured: host, hostCompute: slowHost)
+    }
+    let device = try SplitBenchmarkDevice.emulating(rpi5, measured: host, hostCompute: slowHost, dilate: true)
+    let cpus = try #require(device.cpus)
+    #expect(cpus == SplitBenchmarkDevice.dilatedShare)
+    #expect(device.timeScale > 1)
+    // The host's frame over the quota's CPUs is the board's frame, dilated.
+    #expect(
+      abs(host.totalMilliseconds / cpus - device.profile.totalMilliseconds * device.timeScale) < 1e-9)
+    // A slower board needs no dilation.
+    let rpi4 = try #require(TargetBoard.named("rpi4"))
+    let fastHost = ComputeDescription(
+      cores: 2, clockGHz: 3.5, simdBits: 512, fp32FlopsPerCycle: 32, int8DotProduct: true,
+      int8MACsPerCycle: 64)
+    let slow = try SplitBenchmarkDevice.emulating(rpi4, measured: host, hostCompute: fastHost, dilate: true)
+    #expect(slow.timeScale == 1 && (slow.cpus ?? 1) < 1)
+  }
 }
