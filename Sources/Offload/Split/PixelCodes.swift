@@ -29,6 +29,21 @@ public enum PixelCodes {
     return lossless ? codes : nil
   }
 
+  /// The float pixels `code * scale` of a uint8 tensor of pixel codes (a frame preprocessed with
+  /// 8-bit output): the model input whose codes `codes(of:)` gives back, so it crosses a link
+  /// as one byte per element, losslessly. Bilinear resizing to float gives values between the
+  /// codes, which would cross as 4-byte floats. Nil for a tensor that is not uint8.
+  public static func pixels(of codes: Tensor) -> Tensor? {
+    guard codes.elementType == .uint8, let result = try? Tensor(shape: codes.shape, elementType: .float32)
+    else { return nil }
+    result.withMutableElements(as: Float.self) { out in
+      codes.withElements(as: UInt8.self) { bytes in
+        for index in bytes.indices { out[index] = Float(bytes[index]) * scale }
+      }
+    }
+    return result
+  }
+
   /// The float32 values of a per-tensor quantized tensor: `Float(code - zeroPoint) * scale`;
   /// nil for a tensor that is not 8-bit with one scale.
   public static func dequantized(_ tensor: Tensor) -> Tensor? {

@@ -23,7 +23,9 @@ enum BenchSplitFrame {
     do {
       let source = try MediaSource(video)
       defer { source.close() }
-      let preprocessor = try Preprocessor(spec: PreprocessSpec(width: input.shape[3], height: input.shape[2]))
+      // 8-bit output, then code / 255: the frame crosses as its codes (see `PixelCodes.pixels`).
+      let preprocessor = try Preprocessor(
+        spec: PreprocessSpec(width: input.shape[3], height: input.shape[2], encoding: .uint8))
       var decoded: Frame?
       for _ in 0...index {
         guard let next = try source.nextFrame() else {
@@ -31,9 +33,9 @@ enum BenchSplitFrame {
         }
         decoded = next
       }
-      let tensor = try preprocessor.makeOutputTensor()
-      try preprocessor.process(decoded!, into: tensor)
-      return [input.name: tensor]
+      let codes = try preprocessor.makeOutputTensor()
+      try preprocessor.process(decoded!, into: codes)
+      return [input.name: PixelCodes.pixels(of: codes)!]
     } catch let error as OffloadError {
       throw error
     } catch {

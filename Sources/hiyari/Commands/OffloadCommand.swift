@@ -115,7 +115,8 @@ struct OffloadCommand: ParsableCommand {
       printError("\(options.model): expected one float input of shape 1x3xHxW (an image model)")
       throw ExitCode(1)
     }
-    let spec = PreprocessSpec(width: shape[3], height: shape[2])
+    // 8-bit output, then code / 255: frames cross the link as their codes (`PixelCodes.pixels`).
+    let spec = PreprocessSpec(width: shape[3], height: shape[2], encoding: .uint8)
     let profile: DeviceProfile
     do {
       if let deviceProfile {
@@ -235,8 +236,11 @@ struct OffloadCommand: ParsableCommand {
           let elapsed = Double(MonotonicClock.nanoseconds() &- start) / 1e9
           if due > elapsed { try? await Task.sleep(for: .seconds(min(due - elapsed, 10))) }
         }
-        let tensor = try preprocessor.makeOutputTensor()
-        try preprocessor.process(decoded, into: tensor)
+        let codes = try preprocessor.makeOutputTensor()
+        try preprocessor.process(decoded, into: codes)
+        guard let tensor = PixelCodes.pixels(of: codes) else {
+          throw OffloadError("preprocessing gave \(codes.elementType), not 8-bit codes")
+        }
         let inputs = [inputName: tensor]
         pending.append((try await controller.submit(frameID: id, inputs: inputs), inputs))
         id += 1
