@@ -49,6 +49,12 @@ struct HiyariNetem: ParsableCommand {
   )
   var timeScale: Double = 1
 
+  @Flag(
+    help:
+      "Stop when standard input reaches end of file (a parent holding the other end of a pipe died or closed it)."
+  )
+  var stopOnStdinEof = false
+
   func validate() throws {
     guard timeScale.isFinite, timeScale >= 1, timeScale <= 100 else {
       throw ValidationError("--time-scale must be in 1...100")
@@ -96,7 +102,21 @@ struct HiyariNetem: ParsableCommand {
     fflush(nil)
     var isCut = false
     var byte: UInt8 = 0
+    var watched = [pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)]
+    if stopOnStdinEof { watched.append(pollfd(fd: 0, events: Int16(POLLIN), revents: 0)) }
     while true {
+      let ready = poll(&watched, nfds_t(watched.count), -1)
+      if ready < 0 && errno == EINTR { continue }
+      guard ready > 0 else { break }
+      if watched.count > 1, watched[1].revents != 0 {
+        var discard = [UInt8](repeating: 0, count: 512)
+        let count = discard.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if count == 0 || (count < 0 && errno != EINTR && errno != EAGAIN) {
+          print("standard input closed")
+          break
+        }
+      }
+      guard watched[0].revents != 0 else { continue }
       let count = read(pipeFDs[0], &byte, 1)
       if count < 0 && errno == EINTR { continue }
       guard count == 1 else { break }

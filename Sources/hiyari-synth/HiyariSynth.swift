@@ -1,6 +1,11 @@
 import ArgumentParser
+import Capture
 import Engine
 import Synth
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `hiyari-synth`: renders synthetic dashcam scenarios with ground truth, for training and for
 /// evaluating near-miss detection. A developer tool, never shipped in the device binary.
@@ -10,6 +15,18 @@ struct HiyariSynth: ParsableCommand {
     commandName: "hiyari-synth",
     abstract: "Render synthetic dashcam scenarios (H.264 MP4 + JSON labels with near-miss ground truth).",
     subcommands: [ScenarioCommand.self, DatasetCommand.self, PreviewCommand.self, BenchCommand.self])
+
+  /// libav stays quiet (libx264 prints its statistics for every clip otherwise) unless
+  /// HIYARI_LIBAV_VERBOSE is set.
+  static func main() {
+    LibAVLogging.configure(verbose: getenv("HIYARI_LIBAV_VERBOSE") != nil)
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      exit(withError: error)
+    }
+  }
 }
 
 /// Options every subcommand that renders shares.

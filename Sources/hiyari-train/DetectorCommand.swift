@@ -96,7 +96,6 @@ struct DetectorCommand: ParsableCommand {
   }
 
   func run() throws {
-    LibAVLogging.configure(verbose: false)
     AutogradThreads.use(threads)
     try Directories.create(output)
     let configuration = DetectorConfiguration(width: widthMultiplier)

@@ -5,10 +5,16 @@
 /// A helper process of a benchmark (`hiyari-netem`, a `hiyari-fleet serve`): spawned with its
 /// standard output on a pipe, so the caller can wait for the line that says it is ready, and
 /// stopped with SIGTERM (SIGKILL when it does not exit in time). Benchmark tooling only.
+///
+/// Its standard input is a pipe only this process holds open (close-on-exec, so no other child
+/// inherits it): when this process dies, however abruptly, the child reads end of file there,
+/// and a child that watches for it (`hiyari-netem --stop-on-stdin-eof`) stops instead of
+/// outliving the benchmark.
 public final class ChildProcess {
   public let pid: pid_t
   public let command: [String]
   let output: Int32
+  var lifeline: Int32
   var pending: [UInt8] = []
   var exited = false
 
@@ -23,23 +29,34 @@ public final class ChildProcess {
     }
     var pipeFDs: [Int32] = [0, 0]
     guard pipe(&pipeFDs) == 0 else { throw OffloadError("pipe failed: \(CPUQuota.describe(errno))") }
+    var inputFDs: [Int32] = [0, 0]
+    guard pipe(&inputFDs) == 0 else {
+      close(pipeFDs[0])
+      close(pipeFDs[1])
+      throw OffloadError("pipe failed: \(CPUQuota.describe(errno))")
+    }
+    for descriptor in pipeFDs + inputFDs { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    // dup2 clears close-on-exec on the copies the child gets; the originals close at exec.
     posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-    posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+    posix_spawn_file_actions_adddup2(&actions, inputFDs[0], 0)
     var argv = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
     let status = posix_spawn(&pid, executable, &actions, nil, &argv, environ)
     close(pipeFDs[1])
+    close(inputFDs[0])
     guard status == 0 else {
       close(pipeFDs[0])
+      close(inputFDs[1])
       throw OffloadError("cannot start \(executable): \(CPUQuota.describe(status))")
     }
     self.pid = pid
     command = arguments
     output = pipeFDs[0]
+    lifeline = inputFDs[1]
     if let cpu {
       do throws(OffloadError) { try CPUAffinity.pin(pid: pid, to: cpu) } catch {
         terminate()
@@ -51,6 +68,14 @@ public final class ChildProcess {
   deinit {
     terminate()
     close(output)
+    closeInput()
+  }
+
+  /// Closes the child's standard input: it reads end of file, as it would if this process died.
+  public func closeInput() {
+    guard lifeline >= 0 else { return }
+    close(lifeline)
+    lifeline = -1
   }
 
   /// Reads its output line by line until a line starts with `prefix` and returns that line;

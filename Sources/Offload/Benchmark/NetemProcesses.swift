@@ -15,7 +15,7 @@ public struct NetemProcesses: LinkEmulator {
     }
     let process = try ChildProcess([
       executable, "--listen", "127.0.0.1:0", "--target", target, "--profile", link.name,
-      "--time-scale", "\(timeScale)",
+      "--time-scale", "\(timeScale)", "--stop-on-stdin-eof",
     ])
     let line = try process.waitForLine(startingWith: "relaying ", timeoutSeconds: startSeconds)
     guard let port = Self.port(ofRelayingLine: line) else {

@@ -1,5 +1,9 @@
 import Engine
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The real `SplitMeasurer` of `hiyari bench-split`: frames through a `SplitExecutor` on this
 /// machine, their tails on a tail server reached through an emulated link, the device side in a
 /// CPU quota that slows this machine to the board's speed.
@@ -32,6 +36,8 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
   public private(set) var linkPorts: [String: Int] = [:]
   /// The server's quota, as `quotaRecords` records the device's.
   public private(set) var serverQuotaRecords: [BoardQuotaRecord] = []
+  /// How each board's quota was tuned to its profile's speed, in the order boards were measured.
+  public private(set) var calibrations: [QuotaCalibration] = []
 
   var emulator: any LinkEmulator
   var clients: [String: OffloadClient] = [:]
@@ -175,6 +181,18 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
     try leaveQuota()
   }
 
+  /// Removes the quota groups this measurer's options name (the device's and the server's),
+  /// moving their processes back to the root group: for an interrupt handler, where `finish()`
+  /// cannot run. Errors are ignored: the process is about to exit.
+  public static func removeQuotaGroups(_ options: NetworkSplitMeasurerOptions) {
+    for name in [options.quotaName, options.quotaName + "-server"] {
+      let path = options.quotaRoot + "/" + name
+      guard access(path, F_OK) == 0 else { continue }
+      let group = CPUQuota(existingAt: path, root: options.quotaRoot)
+      try? group.remove()
+    }
+  }
+
   /// Moves this process into `device`'s quota unless it is there already, and the server into
   /// its dilated quota when the device is in dilated time.
   func enterQuota(of device: SplitBenchmarkDevice) throws {
@@ -199,6 +217,53 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
       name: options.quotaName, cpus: cpus, periodMicroseconds: period, root: options.quotaRoot)
     quota = (device.name, group)
     try group.addCurrentProcess()
+    if options.calibrationFrames > 0 { try calibrate(device) }
+  }
+
+  /// Tunes the device's quota until device-only frames take the board's profile time (times the
+  /// time scale) within `calibrationTolerance`, at most `calibrationRounds` changes, never past
+  /// `threads` CPUs.
+  func calibrate(_ device: SplitBenchmarkDevice) throws {
+    guard let (name, group) = quota, let executor = executors.values.first else { return }
+    let target = device.profile.totalMilliseconds * device.timeScale
+    guard target > 0, target.isFinite else { return }
+    var cpus = group.cpus
+    var measured = try deviceOnlyMilliseconds(executor)
+    var rounds = 0
+    while abs(measured / target - 1) > options.calibrationTolerance, rounds < options.calibrationRounds {
+      let next = min(Double(options.threads), cpus * measured / target)
+      guard next != cpus, next * 1_000_000 >= 1_000 else { break }
+      cpus = next
+      let period = max(10_000, Int((1_000 / cpus).rounded(.up)))
+      quota = (
+        name,
+        try CPUQuota(name: options.quotaName, cpus: cpus, periodMicroseconds: period, root: options.quotaRoot)
+      )
+      measured = try deviceOnlyMilliseconds(executor)
+      rounds += 1
+    }
+    calibrations.append(
+      QuotaCalibration(
+        device: name, estimatedCPUs: group.cpus, cpus: cpus, targetMilliseconds: target,
+        measuredMilliseconds: measured, rounds: rounds))
+  }
+
+  /// The median of `calibrationFrames` device-only frames after a warm-up one, in ms.
+  func deviceOnlyMilliseconds(_ executor: SplitExecutor) throws -> Double {
+    let frames = options.calibrationFrames
+    let inputs = inputs
+    let firstID = nextFrameID
+    nextFrameID += UInt64(frames) + 1
+    let latencies = try BlockingWait.run {
+      try await executor.setMode(.deviceOnly)
+      var latencies: [Double] = []
+      for index in 0...UInt64(frames) {
+        let result = try await executor.run(frameID: firstID + index, inputs: inputs)
+        if index > 0 { latencies.append(result.totalSeconds * 1000) }
+      }
+      return latencies
+    }
+    return try LatencySummary(latencies).medianMilliseconds
   }
 
   /// Records the quotas' counters, moves this process (and the server) back to the root group,

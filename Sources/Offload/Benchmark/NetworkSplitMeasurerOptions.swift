@@ -22,6 +22,12 @@ public struct NetworkSplitMeasurerOptions: Sendable {
   public var serverPID: Int32?
   /// The CPUs the server uses undilated (its `--threads`).
   public var serverCPUs = 1.0
+  /// Device-only frames measured per calibration round of a board's quota (0: no calibration;
+  /// see `QuotaCalibration`), the most rounds, and the tolerance that ends them (0.05: the
+  /// median within 5% of the board's profile).
+  public var calibrationFrames = 7
+  public var calibrationRounds = 4
+  public var calibrationTolerance = 0.05
   /// Whether frames sent whole are compressed (`SplitExecutor.compressesInputs`).
   public var compressesInputs = true
   /// TLS to the server, through the emulated links as over a real one. Without a server name it

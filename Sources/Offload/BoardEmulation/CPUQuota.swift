@@ -58,6 +58,15 @@ public struct CPUQuota: Sendable {
     try Self.write("\(Int((cpus * Double(periodMicroseconds)).rounded()))", to: path + "/cpu.cfs_quota_us")
   }
 
+  /// The group already at `path` under `root`, as found (its quota is not read or changed):
+  /// for removing a group left behind.
+  init(existingAt path: String, root: String) {
+    self.path = path
+    self.root = root
+    cpus = 0
+    periodMicroseconds = 0
+  }
+
   /// Moves process `pid` (all its threads) into the group.
   public func add(pid: Int32) throws(OffloadError) {
     guard pid > 0 else { throw OffloadError("cannot move pid \(pid) into a cgroup") }

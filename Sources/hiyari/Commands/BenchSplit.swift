@@ -188,6 +188,10 @@ struct BenchSplit: ParsableCommand {
       options.serverCPUs = serverCpus
       options.compressesInputs = !noCompress
       options.tls = tls
+      // Ctrl-C leaves no quota behind (the server would stay throttled); the hiyari-netem
+      // processes stop by themselves when this process goes.
+      let interrupt = InterruptHandler { [options] in NetworkSplitMeasurer.removeQuotaGroups(options) }
+      defer { interrupt.cancel() }
       let measurer = try NetworkSplitMeasurer(
         graph: graph, modelHash: identifier, server: server, links: links,
         emulator: NetemProcesses(executable: netemPath), inputs: inputs, options: options,
@@ -204,6 +208,11 @@ struct BenchSplit: ParsableCommand {
         throw error
       }
       try measurer.finish()
+      for calibration in measurer.calibrations {
+        print(
+          "calibrated \(calibration.device): \(formatDecimal(calibration.estimatedCPUs, places: 3)) -> \(formatDecimal(calibration.cpus, places: 3)) CPUs in \(calibration.rounds) round(s): device-only \(formatDecimal(calibration.measuredMilliseconds, places: 2)) ms against \(formatDecimal(calibration.targetMilliseconds, places: 2)) ms (\(formatDecimal(calibration.ratio, places: 3))x)"
+        )
+      }
       for (side, records) in [("", measurer.quotaRecords), ("server ", measurer.serverQuotaRecords)] {
         for record in records {
           print(

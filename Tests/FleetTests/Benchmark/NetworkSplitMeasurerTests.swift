@@ -39,7 +39,7 @@ import Testing
     let netemPath = Self.netem()
     let groupBefore = Self.cpuGroup()
 
-    let (report, records, problem) = try await OwnThread.run {
+    let (report, (records, calibrations), problem) = try await OwnThread.run {
       let cloud = try NetworkSplitMeasurer.cloudProfile(server: server, modelHash: hash)
       let host = try Profiler(threads: 1, runs: 5, warmup: 1).profile(graph, model: hash)
       let device = SplitBenchmarkDevice(name: "test-board", profile: host, cpus: 1)
@@ -63,7 +63,7 @@ import Testing
       try measurer.finish()
       let problem = try PartitionProblem(
         graph: graph, device: host, cloud: cloud, compressedInputBytes: SyntheticInputs.codeBytes(of: graph))
-      return (report, measurer.quotaRecords, problem)
+      return (report, (measurer.quotaRecords, measurer.calibrations), problem)
     }
     await loopback.server.stop()
 
@@ -85,8 +85,17 @@ import Testing
     #expect(cell.choiceOverOracle >= 1)
 
     // The board ran in its quota, which is gone, and this process is back where it was.
+    // The quota was calibrated against the board's profile, from the 1 CPU it asked for, and
+    // stayed at most 1 CPU (its thread count).
+    let calibration = try #require(calibrations.first)
+    #expect(calibrations.count == 1 && calibration.device == "test-board" && calibration.estimatedCPUs == 1)
+    #expect(calibration.targetMilliseconds > 0 && calibration.measuredMilliseconds > 0)
+    #expect(
+      abs(calibration.ratio - 1) <= 0.05 || calibration.rounds == 4 || calibration.cpus == 1,
+      "\(calibration)")
     let record = try #require(records.first)
-    #expect(records.count == 1 && record.device == "test-board" && record.cpus == 1)
+    #expect(records.count == 1 && record.device == "test-board" && record.cpus == calibration.cpus)
+    #expect(record.cpus <= 1)
     #expect(record.statistics.periods > 0)
     #expect(access(record.path, F_OK) != 0, "\(record.path) still exists")
     #expect(Self.cpuGroup() == groupBefore)
@@ -156,5 +165,19 @@ import Testing
     #expect(
       serverGroup.split(separator: "\n").contains { $0.contains(":cpu") && $0.hasSuffix(":/") },
       "the server is back in the root cpu group: \(serverGroup)")
+  }
+
+  /// A `hiyari-netem` started for a benchmark stops by itself when its parent goes away (its
+  /// standard input closes), so an interrupted benchmark leaves no relay behind.
+  @Test func netemStopsWhenItsParentGoes() throws {
+    let netem = try #require(Self.netem(), "hiyari-netem is not built: run `swift build` first")
+    let relay = try ChildProcess([
+      netem, "--listen", "127.0.0.1:0", "--target", "127.0.0.1:9", "--profile", "wpt-lte",
+      "--stop-on-stdin-eof",
+    ])
+    _ = try relay.waitForLine(startingWith: "relaying ", timeoutSeconds: 30)
+    relay.closeInput()
+    let summary = try relay.waitForLine(startingWith: "summary:", timeoutSeconds: 30)
+    #expect(summary.contains("0 connections"))
   }
 }

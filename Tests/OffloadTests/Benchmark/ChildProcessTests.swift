@@ -13,4 +13,20 @@ import Testing
       try ready.waitForLine(startingWith: "relaying ", timeoutSeconds: 10) == "relaying 127.0.0.1:5 -> x")
     ready.terminate()
   }
+
+  /// The child's standard input is held open by this process alone: closing it (or this process
+  /// dying) gives the child end of file, which is how helpers avoid outliving a benchmark.
+  @Test func theChildSeesEndOfFileWhenItsInputCloses() throws {
+    let child = try ChildProcess([
+      "/bin/sh", "-c", "echo reading; cat >/dev/null; echo input-closed; sleep 30",
+    ])
+    _ = try child.waitForLine(startingWith: "reading", timeoutSeconds: 30)
+    // A second child does not inherit the first one's pipe (close-on-exec), so it cannot keep it open.
+    let sibling = try ChildProcess(["/bin/sh", "-c", "echo up; sleep 30"])
+    _ = try sibling.waitForLine(startingWith: "up", timeoutSeconds: 30)
+    child.closeInput()
+    #expect(try child.waitForLine(startingWith: "input-closed", timeoutSeconds: 30) == "input-closed")
+    child.terminate()
+    sibling.terminate()
+  }
 }
