@@ -8,6 +8,12 @@ final class TailCut: Sendable {
   let cut: Cut
   /// What every crossing tensor must be, by name.
   let inputs: [String: TensorInfo]
+  /// Crossing tensors that are graph outputs the tail only passes through (the head computed
+  /// them): a device need not send them, and the reply leaves out those it did not send.
+  let passThrough: Set<String>
+  /// Zeros standing in for pass-through tensors a request left out (the tail copies them to
+  /// outputs the reply drops).
+  let placeholders: [String: Tensor]
   let graph: Graph
   let maximumIdle: Int
   let idle: Mutex<[CompiledTail]>
@@ -28,7 +34,26 @@ final class TailCut: Sendable {
     self.graph = graph
     self.maximumIdle = maximumIdle
     inputs = Dictionary(first.graph.inputs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    passThrough = Self.passThrough(of: cut, tail: first.graph, outputs: graph.outputs)
+    var placeholders: [String: Tensor] = [:]
+    for name in passThrough {
+      guard let info = inputs[name] else { continue }
+      do {
+        placeholders[name] = try Tensor(
+          shape: info.shape, elementType: info.elementType, quantization: info.quantization)
+      } catch {
+        throw WireError(.badCut, "tensor \(name) cannot be held: \(error)", frameID: frameID)
+      }
+    }
+    self.placeholders = placeholders
     idle = Mutex([CompiledTail(first)])
+  }
+
+  /// The crossing tensors of `cut` that are among `outputs` and that no node of `tail` reads.
+  static func passThrough(of cut: Cut, tail: Graph, outputs: [String]) -> Set<String> {
+    let read = Set(tail.nodes.flatMap(\.inputs))
+    let graphOutputs = Set(outputs)
+    return Set(cut.crossing.filter { graphOutputs.contains($0) && !read.contains($0) })
   }
 
   /// Takes an idle compiled tail, or compiles another.
@@ -43,9 +68,10 @@ final class TailCut: Sendable {
 
   /// The tail's inputs from the request's tensors, each checked against its description: name,
   /// shape, type and quantization; a float32 input may come as per-tensor 8-bit codes (pixels,
-  /// see `PixelCodes`), dequantized here.
+  /// see `PixelCodes`), dequantized here. Pass-through tensors left out are `omitted` (zeros
+  /// stand in for them): the reply must not carry those outputs.
   func inputs(from tensors: [(name: String, tensor: Tensor)], frameID: UInt64) throws(WireError)
-    -> [String: Tensor]
+    -> (inputs: [String: Tensor], omitted: Set<String>)
   {
     var result: [String: Tensor] = [:]
     for (name, tensor) in tensors {
@@ -74,9 +100,14 @@ final class TailCut: Sendable {
           frameID: frameID)
       }
     }
+    var omitted: Set<String> = []
     for name in cut.crossing where result[name] == nil {
-      throw WireError(.badTensor, "crossing tensor \(name) is missing", frameID: frameID)
+      guard let placeholder = placeholders[name] else {
+        throw WireError(.badTensor, "crossing tensor \(name) is missing", frameID: frameID)
+      }
+      result[name] = placeholder
+      omitted.insert(name)
     }
-    return result
+    return (result, omitted)
   }
 }

@@ -113,14 +113,14 @@ public final class TailServer: Sendable {
           frameID: request.frameID)
       }
       let cut = try model.tailCut(request.cut, frameID: request.frameID)
-      let inputs = try cut.inputs(from: request.tensors, frameID: request.frameID)
+      let (inputs, omitted) = try cut.inputs(from: request.tensors, frameID: request.frameID)
       let outputs: [(name: String, tensor: Tensor)]
       do {
         let tail = try cut.checkOut()
         defer { cut.checkIn(tail) }
         try tail.model.setInputs(inputs)
         tail.model.run()
-        outputs = try tail.model.outputTensors()
+        outputs = try tail.model.outputTensors().filter { !omitted.contains($0.name) }
       } catch {
         throw WireError(.internal, "the tail failed: \(error.description)", frameID: request.frameID)
       }

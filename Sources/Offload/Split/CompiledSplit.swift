@@ -8,6 +8,9 @@ final class CompiledSplit {
   let cut: Cut?
   let head: CompiledModel?
   let tail: CompiledModel
+  /// Crossing tensors that are graph outputs the tail only passes through: computed by the
+  /// head, they stay on the device (the server needs none of them) and join the server's outputs.
+  let passThrough: Set<String>
   /// Frames in flight that use this split (it stays cached while any do).
   var users = 0
 
@@ -19,6 +22,7 @@ final class CompiledSplit {
       cut = nil
       head = nil
       tail = try CompiledModel(graph: graph, threadCount: threads)
+      passThrough = []
       return
     case .cloudOnly:
       cut = Cut(crossing: inputNames)
@@ -34,5 +38,8 @@ final class CompiledSplit {
       cut.crossing.allSatisfy(inputNames.contains)
       ? nil : try CompiledModel.part(.head, of: graph, cut: cut, threadCount: threads)
     tail = try CompiledModel.part(.tail, of: graph, cut: cut, threadCount: threads)
+    let read = Set(tail.graph.nodes.flatMap(\.inputs))
+    let outputs = Set(graph.outputs)
+    passThrough = Set(cut.crossing.filter { outputs.contains($0) && !read.contains($0) })
   }
 }

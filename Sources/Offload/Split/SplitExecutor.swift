@@ -116,7 +116,7 @@ public actor SplitExecutor {
     let inputNames = Set(graph.inputs.map(\.name))
     var tensors: [(name: String, tensor: Tensor)] = []
     var compressing: Set<String> = []
-    for name in cut.crossing {
+    for name in cut.crossing where !split.passThrough.contains(name) {
       guard let tensor = crossing[name] else {
         releaseSlot()
         throw GraphError("missing input \(name)")
@@ -171,7 +171,10 @@ public actor SplitExecutor {
     var failure: OffloadClientError
     switch outcome {
     case .success(let response):
-      if let outputs = checkedOutputs(response.outputs, against: split.tail) {
+      // The head's own graph outputs were kept here: they join the server's.
+      let kept = split.passThrough.sorted().compactMap { name in crossing[name].map { (name, $0) } }
+      let served = response.outputs.filter { !split.passThrough.contains($0.name) }
+      if let outputs = checkedOutputs(served + kept, against: split.tail) {
         return FrameResult(
           frameID: frameID, outputs: outputs, mode: mode, tailLocation: .cloud, fallback: nil,
           headSeconds: headSeconds, waitSeconds: waitSeconds, tailSeconds: 0,

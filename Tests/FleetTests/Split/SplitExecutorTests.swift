@@ -120,6 +120,57 @@ import Testing
     #expect(compressed + 100 < raw, "compressed \(compressed) bytes, raw \(raw)")
   }
 
+  /// Two branches, each with its own output: a cut after the first branch's output leaves it a
+  /// pass-through of the tail. The device keeps it (only the other branch's tensor goes up) and
+  /// the server's reply leaves it out; the outputs are still the device-only ones bit for bit.
+  /// The server also still takes a request that sends it.
+  @Test func headOutputsStayOnTheDevice() async throws {
+    var random = TestModels.Generator(11)
+    let graph = try Graph(
+      inputs: [TensorInfo(name: "x", elementType: .float32, shape: TestModels.inputShape)],
+      outputs: ["ya", "yb"],
+      nodes: [
+        Node(
+          name: "c1", op: "Conv", inputs: ["x", "W1", "B1"], outputs: ["a1"], attributes: TestModels.conv),
+        Node(name: "r1", op: "Relu", inputs: ["a1"], outputs: ["h1"]),
+        Node(name: "sa", op: "Sigmoid", inputs: ["h1"], outputs: ["ya"]),
+        Node(
+          name: "c2", op: "Conv", inputs: ["h1", "W2", "B2"], outputs: ["a2"], attributes: TestModels.conv),
+        Node(name: "sb", op: "Sigmoid", inputs: ["a2"], outputs: ["yb"]),
+      ],
+      constants: [
+        "W1": TestModels.floats([4, 3, 3, 3], &random, in: -0.5...0.5),
+        "B1": TestModels.floats([4], &random, in: -0.1...0.1),
+        "W2": TestModels.floats([4, 4, 3, 3], &random, in: -0.5...0.5),
+        "B2": TestModels.floats([4], &random, in: -0.1...0.1),
+      ]
+    ).validated()
+    let model = try ServedModel(graph: graph, hash: try ModelBundle.identifier(of: graph))
+    let server = TailServer(models: [model], configuration: TailServerConfiguration(threads: 1))
+    let port = try #require(try await server.start(host: "127.0.0.1", port: 0).port)
+    defer { Task { await server.stop() } }
+    let client = try await Loopback.client(port: port)
+    let executor = try SplitExecutor(graph: graph, modelHash: model.hash, client: client, budgetSeconds: 30)
+    let cut = Cut(crossing: ["ya", "a2"])
+    try await executor.setMode(.split(cut))
+    let inputs = TestModels.input(seed: 4)
+    let result = try await executor.run(frameID: 1, inputs: inputs)
+    #expect(result.tailLocation == .cloud, "\(String(describing: result.fallback))")
+    #expect(TestModels.bytes(result.outputs) == (try TestModels.deviceOnly(graph, inputs)))
+    // a2 (4x8x8 floats, 1 kB) went up, ya (1 kB more) did not; yb alone came back.
+    #expect(result.bytesUp > 1024 && result.bytesUp < 2048, "\(result.bytesUp) bytes up")
+    #expect(result.bytesDown > 1024 && result.bytesDown < 2048, "\(result.bytesDown) bytes down")
+
+    // A device that sends the pass-through tensor gets it back.
+    let head = try CompiledModel.part(.head, of: graph, cut: cut).run(inputs)
+    let request = TailRequest(
+      frameID: 2, modelHash: model.hash, cut: cut, budgetMicroseconds: 10_000_000,
+      tensors: cut.crossing.map { ($0, head[$0]!) })
+    let reply = try await client.runTail(request, timeoutSeconds: 30)
+    #expect(Set(reply.outputs.map(\.name)) == ["ya", "yb"])
+    await client.close()
+  }
+
   @Test func aRefusedRequestRunsTheTailOnTheDevice() async throws {
     let loopback = try await Loopback.start()
     defer { Task { await loopback.server.stop() } }
