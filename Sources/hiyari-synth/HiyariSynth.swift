@@ -41,11 +41,10 @@ struct LookOptions: ParsableArguments {
   var light: String?
 
   func camera(for script: ScenarioScript) throws -> PinholeCamera {
-    let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-    guard parts.count == 2, (16...8192).contains(parts[0]), (16...8192).contains(parts[1]) else {
+    guard let frame = FrameSize(parsing: size, range: 16...8192) else {
       throw ValidationError("--size must look like 1280x720 (16...8192 each), not \(size)")
     }
-    return script.camera.resized(width: parts[0], height: parts[1])
+    return script.camera.resized(width: frame.width, height: frame.height)
   }
 
   /// Applies --weather and --light to a script.

@@ -64,11 +64,10 @@ struct EventsCommand: ParsableCommand {
   }
 
   func dimensions() throws -> (width: Int, height: Int) {
-    let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-    guard parts.count == 2, (64...4096).contains(parts[0]), (64...4096).contains(parts[1]),
-      parts[0] % 2 == 0, parts[1] % 2 == 0
-    else { throw ValidationError("--size must look like 640x360 (even, 64...4096 each), not \(size)") }
-    return (parts[0], parts[1])
+    guard let frame = FrameSize(parsing: size, range: 64...4096, even: true) else {
+      throw ValidationError("--size must look like 640x360 (even, 64...4096 each), not \(size)")
+    }
+    return (frame.width, frame.height)
   }
 
   func run() throws {

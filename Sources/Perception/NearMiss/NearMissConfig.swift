@@ -26,6 +26,11 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
   public var corridorMargin = 0.3
   /// Fraction of the object's width that must lie in the corridor for it to be in the path.
   public var minimumCorridorOverlap = 0.1
+  /// Whether a vehicle (not a pedestrian or a rider, who may stop or turn back anywhere) whose
+  /// lateral track puts it wholly clear of the corridor by its TTC is out of the path even while
+  /// its box overlaps it: an oncoming car seen across a bend, a car turning or changing lanes
+  /// away. The straight corridor knows no road curvature; vehicles follow their lanes.
+  public var vehiclesLeavingThePathAreClear = true
   /// TTC estimators fit the samples of this recent time window...
   public var windowSeconds = 0.5
   /// ...and need at least this many of them, spanning at least `minimumSpanSeconds` (a line
@@ -55,6 +60,7 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
     case egoHalfWidth
     case corridorMargin
     case minimumCorridorOverlap
+    case vehiclesLeavingThePathAreClear
     case windowSeconds
     case minimumSamples
     case minimumSpanSeconds
@@ -88,6 +94,10 @@ public struct NearMissConfig: Sendable, Hashable, Codable {
     minimumCorridorOverlap =
       try container.decodeIfPresent(type(of: minimumCorridorOverlap), forKey: .minimumCorridorOverlap)
       ?? minimumCorridorOverlap
+    vehiclesLeavingThePathAreClear =
+      try container.decodeIfPresent(
+        type(of: vehiclesLeavingThePathAreClear), forKey: .vehiclesLeavingThePathAreClear)
+      ?? vehiclesLeavingThePathAreClear
     windowSeconds =
       try container.decodeIfPresent(type(of: windowSeconds), forKey: .windowSeconds) ?? windowSeconds
     minimumSamples =

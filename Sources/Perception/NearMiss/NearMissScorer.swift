@@ -59,8 +59,10 @@ public struct NearMissScorer: Sendable {
       guard var state = states[track.id] else { continue }
       var estimate: TTCEstimate?
       if let detection = track.detection {
+        let name = className(track.classIndex)
         let measured = state.estimator.add(
-          detection.box, at: time, objectWidth: ObjectWidth.across(className: className(track.classIndex)))
+          detection.box, at: time, objectWidth: ObjectWidth.across(className: name),
+          isVehicle: ObjectWidth.isVehicle(className: name))
         estimate = measured
         state.lastSeen = time
         let level = state.hysteresis.update(ttc: measured.fused, inPath: measured.inPath, config: config)

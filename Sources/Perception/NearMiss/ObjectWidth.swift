@@ -6,6 +6,15 @@ public enum ObjectWidth {
   /// The widest road vehicle (EU limit): the bound for classes not listed.
   public static let largest = 2.55
 
+  /// Whether the class is a road vehicle (cars, vans, trucks, buses), which keeps to its lane,
+  /// by the names of Hiyari's classes and COCO's.
+  public static func isVehicle(className: String) -> Bool {
+    switch className.lowercased() {
+    case "vehicle-small", "vehicle-large", "car", "truck", "bus": true
+    default: false
+    }
+  }
+
   /// The width bound for a class, by the names of Hiyari's classes and COCO's (YOLO exports).
   public static func across(className: String) -> Double {
     switch className.lowercased() {

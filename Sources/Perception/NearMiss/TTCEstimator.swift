@@ -24,6 +24,11 @@
 /// object's width (`ObjectWidth`) of the outer edge, which is a near corner. A box cut off by
 /// the bottom or a side of the frame has lost one of those edges: its corridor overlap is that
 /// of the track's last whole box.
+///
+/// Where the object is going: the lateral position's line, extrapolated to the TTC, brings in
+/// an object predicted inside the corridor (a pedestrian about to step into it), and, for
+/// vehicles (`NearMissConfig.vehiclesLeavingThePathAreClear`), clears one predicted wholly
+/// outside it even while its box overlaps it (an oncoming car across a bend).
 struct TTCEstimator: Sendable {
   private var samples: [(time: Double, height: Double?, range: Double?, lateral: Double?)] = []
   /// The lateral extent (metres) of the track's last box not cut off.
@@ -45,9 +50,9 @@ struct TTCEstimator: Sendable {
 
   /// Adds the box measured at `time` (seconds) of an object at most `objectWidth` metres wide
   /// across; returns the estimate at that time.
-  mutating func add(_ box: BoundingBox, at time: Double, objectWidth: Double = ObjectWidth.largest)
-    -> TTCEstimate
-  {
+  mutating func add(
+    _ box: BoundingBox, at time: Double, objectWidth: Double = ObjectWidth.largest, isVehicle: Bool = false
+  ) -> TTCEstimate {
     let margin = config.edgeMarginPixels
     let cutBottom = box.maxY >= frameHeight - margin
     let cutSide = box.minX <= margin || box.maxX >= frameWidth - margin
@@ -63,7 +68,8 @@ struct TTCEstimator: Sendable {
     samples.append((time, fullHeight ? box.height : nil, range, extent.map { ($0.left + $0.right) / 2 }))
     if let extent { lastExtent = extent }
     let overlap = (extent ?? lastExtent).map(corridor.overlap(of:)) ?? corridor.overlap(of: box)
-    return estimate(at: time, overlap: overlap)
+    let clearing = isVehicle && config.vehiclesLeavingThePathAreClear ? objectWidth / 2 : nil
+    return estimate(at: time, overlap: overlap, clearingHalfWidth: clearing)
   }
 
   /// `extent` with its inner edge (the one nearer the camera's axis, when both are on one side)
@@ -88,8 +94,10 @@ struct TTCEstimator: Sendable {
     return last.time - first.time >= config.minimumSpanSeconds
   }
 
-  /// The estimate at `time`, with the box's corridor overlap already found.
-  private func estimate(at time: Double, overlap: Double) -> TTCEstimate {
+  /// The estimate at `time`, with the box's corridor overlap already found. With
+  /// `clearingHalfWidth`, an object whose centre is predicted farther than that beyond the
+  /// corridor at its TTC is not in the path.
+  private func estimate(at time: Double, overlap: Double, clearingHalfWidth: Double?) -> TTCEstimate {
     var result = TTCEstimate()
     result.corridorOverlap = overlap
     var rates: [(rate: Double, variance: Double)] = []
@@ -118,17 +126,19 @@ struct TTCEstimator: Sendable {
     }
 
     var predictedInside = false
+    var predictedClear = false
     let laterals = samples.compactMap { sample in sample.lateral.map { (time: sample.time, value: $0) } }
     if let ttc = result.fused, sufficient(laterals),
       let fit = LinearFit(laterals, at: time)
     {
       let predicted = fit.value + fit.slope * ttc
       predictedInside = abs(predicted) <= corridor.halfWidth
+      if let clearingHalfWidth { predictedClear = abs(predicted) > corridor.halfWidth + clearingHalfWidth }
     }
     let closing = result.closingSpeed.map { $0 >= config.minimumClosingSpeed } ?? true
     let near = result.range.map { $0 <= config.maximumRange } ?? true
-    result.inPath =
-      closing && near && (result.corridorOverlap >= config.minimumCorridorOverlap || predictedInside)
+    let overlapping = result.corridorOverlap >= config.minimumCorridorOverlap && !predictedClear
+    result.inPath = closing && near && (overlapping || predictedInside)
     return result
   }
 

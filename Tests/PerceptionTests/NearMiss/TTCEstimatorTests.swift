@@ -158,4 +158,49 @@ import Testing
     #expect(last.corridorOverlap == 0)
     #expect(last.inPath)
   }
+
+  /// An object in the corridor now whose lateral track takes it wholly clear of it by its TTC
+  /// (seen across a bend, or turning away), given as a vehicle and as a pedestrian.
+  static func leavingThePath(isVehicle: Bool, config: NearMissConfig = NearMissConfig()) -> TTCEstimate {
+    // 1.8 m wide, centred 0.5 m left, moving left at 2 m/s while closing at 10 m/s from 30 m:
+    // at its TTC (3 s) its centre is at -6.5 m, far outside the ±1.2 m corridor.
+    let camera = ApproachScene.camera()
+    var estimator = TTCEstimator(config: config, calibration: camera)
+    var last = TTCEstimate()
+    for frame in 0..<20 {
+      let time = Double(frame) / 30
+      var scene = ApproachScene(
+        calibration: camera, width: 1.8, height: 1.5, startRange: 30, segments: [(3, 10)])
+      scene.lateral = -0.5 - 2 * time
+      last = estimator.add(scene.box(at: time), at: time, objectWidth: 1.9, isVehicle: isVehicle)
+    }
+    return last
+  }
+
+  @Test func aVehicleLeavingTheCorridorByItsTTCIsClear() throws {
+    let vehicle = Self.leavingThePath(isVehicle: true)
+    #expect(vehicle.corridorOverlap > 0.1, "its box still overlaps the corridor")
+    #expect(vehicle.fused != nil && !vehicle.inPath)
+    // A pedestrian may stop or turn back: the same track stays in the path.
+    #expect(Self.leavingThePath(isVehicle: false).inPath)
+    // And so does the vehicle with the rule turned off.
+    var config = NearMissConfig()
+    config.vehiclesLeavingThePathAreClear = false
+    #expect(Self.leavingThePath(isVehicle: true, config: config).inPath)
+  }
+
+  @Test func aVehicleStayingInTheCorridorIsInThePath() throws {
+    // A lead car drifting slowly (0.2 m/s) but still in the corridor at its TTC.
+    let camera = ApproachScene.camera()
+    var estimator = TTCEstimator(config: NearMissConfig(), calibration: camera)
+    var last = TTCEstimate()
+    for frame in 0..<20 {
+      let time = Double(frame) / 30
+      var scene = ApproachScene(
+        calibration: camera, width: 1.8, height: 1.5, startRange: 30, segments: [(3, 10)])
+      scene.lateral = 0.2 * time
+      last = estimator.add(scene.box(at: time), at: time, objectWidth: 1.9, isVehicle: true)
+    }
+    #expect(last.inPath)
+  }
 }
