@@ -180,4 +180,39 @@ import Testing
     let summary = try relay.waitForLine(startingWith: "summary:", timeoutSeconds: 30)
     #expect(summary.contains("0 connections"))
   }
+
+  /// `bench-split --tls-ca`: the profile request and every measured frame go over TLS, through
+  /// the emulated link, to a TLS tail server; the certificate is checked against the server's
+  /// address although the client connects to the relay's.
+  @Test func cutsAreMeasuredOverTLSThroughTheLink() async throws {
+    #expect(getuid() == 0, "CPU quotas need root: run the tests as root")
+    let certificates = try TestCertificates.make()
+    defer { certificates.remove() }
+    let serverTLS = try TailServerTLS(
+      certificateChainPath: certificates.serverCertificate, privateKeyPath: certificates.serverKey)
+    let loopback = try await Loopback.start { $0.tls = serverTLS }
+    let server = "127.0.0.1:\(loopback.port)"
+    let graph = loopback.int8.graph
+    let hash = loopback.int8.hash
+    let tls = try OffloadTLS(trustRootsPath: certificates.caCertificate)
+    let link = try #require(LinkProfile.named("5g-floor"))
+    let latencies = try await OwnThread.run {
+      let cloud = try NetworkSplitMeasurer.cloudProfile(server: server, modelHash: hash, tls: tls)
+      let host = try Profiler(threads: 1, runs: 3, warmup: 1).profile(graph, model: hash)
+      let problem = try PartitionProblem(graph: graph, device: host, cloud: cloud)
+      let cloudOnly = problem.evaluate(
+        head: [Bool](repeating: false, count: problem.nodes.count), link: link.estimate)
+      var options = NetworkSplitMeasurerOptions(quotaName: "hiyari-tls-test-\(getpid())")
+      options.tls = tls
+      options.calibrationFrames = 0
+      let measurer = try NetworkSplitMeasurer(
+        graph: graph, modelHash: hash, server: server, links: [link], emulator: RelayEmulator(),
+        inputs: try SyntheticInputs.pixels(for: graph), options: options)
+      defer { try? measurer.finish() }
+      return try measurer.measure(
+        cloudOnly, device: SplitBenchmarkDevice(name: "tls-board", profile: host), link: link, frames: 3)
+    }
+    await loopback.server.stop()
+    #expect(latencies.count == 3 && latencies.allSatisfy { $0 > 0 })
+  }
 }
