@@ -227,25 +227,21 @@ public final class NetworkSplitMeasurer: SplitMeasurer {
     guard let (name, group) = quota, let executor = executors.values.first else { return }
     let target = device.profile.totalMilliseconds * device.timeScale
     guard target > 0, target.isFinite else { return }
-    var cpus = group.cpus
-    var measured = try deviceOnlyMilliseconds(executor)
-    var rounds = 0
-    while abs(measured / target - 1) > options.calibrationTolerance, rounds < options.calibrationRounds {
-      let next = min(Double(options.threads), cpus * measured / target)
-      guard next != cpus, next * 1_000_000 >= 1_000 else { break }
-      cpus = next
-      let period = max(10_000, Int((1_000 / cpus).rounded(.up)))
-      quota = (
-        name,
-        try CPUQuota(name: options.quotaName, cpus: cpus, periodMicroseconds: period, root: options.quotaRoot)
-      )
-      measured = try deviceOnlyMilliseconds(executor)
-      rounds += 1
-    }
-    calibrations.append(
-      QuotaCalibration(
-        device: name, estimatedCPUs: group.cpus, cpus: cpus, targetMilliseconds: target,
-        measuredMilliseconds: measured, rounds: rounds))
+    let calibration = try QuotaCalibration.tune(
+      device: name, estimatedCPUs: group.cpus, targetMilliseconds: target,
+      maximumCPUs: Double(options.threads), tolerance: options.calibrationTolerance,
+      rounds: options.calibrationRounds,
+      measure: { try self.deviceOnlyMilliseconds(executor) },
+      setCPUs: { cpus in
+        let period = max(10_000, Int((1_000 / cpus).rounded(.up)))
+        self.quota = (
+          name,
+          try CPUQuota(
+            name: self.options.quotaName, cpus: cpus, periodMicroseconds: period, root: self.options.quotaRoot
+          )
+        )
+      })
+    calibrations.append(calibration)
   }
 
   /// The median of `calibrationFrames` device-only frames after a warm-up one, in ms.

@@ -27,6 +27,30 @@ public struct QuotaCalibration: Sendable, Hashable {
     self.rounds = rounds
   }
 
+  /// Scales a quota until `measure()` (ms) is within `tolerance` of `targetMilliseconds`: at
+  /// most `rounds` changes, each to the CPUs that would give the target if time were inversely
+  /// proportional to CPUs (`setCPUs` applies them), never above `maximumCPUs` or below 0.001.
+  public static func tune(
+    device: String, estimatedCPUs: Double, targetMilliseconds target: Double, maximumCPUs: Double,
+    tolerance: Double, rounds maximumRounds: Int, measure: () throws -> Double,
+    setCPUs: (Double) throws -> Void
+  ) rethrows -> QuotaCalibration {
+    var cpus = estimatedCPUs
+    var measured = try measure()
+    var rounds = 0
+    while abs(measured / target - 1) > tolerance, rounds < maximumRounds {
+      let next = max(0.001, min(maximumCPUs, cpus * measured / target))
+      guard next != cpus else { break }
+      cpus = next
+      try setCPUs(cpus)
+      measured = try measure()
+      rounds += 1
+    }
+    return QuotaCalibration(
+      device: device, estimatedCPUs: estimatedCPUs, cpus: cpus, targetMilliseconds: target,
+      measuredMilliseconds: measured, rounds: rounds)
+  }
+
   /// Measured over target: 1 when the emulated board runs exactly at its profile's speed.
   public var ratio: Double { measuredMilliseconds / targetMilliseconds }
 }
