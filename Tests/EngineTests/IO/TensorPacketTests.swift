@@ -2,7 +2,7 @@ import Testing
 
 @testable import Engine
 
-@Suite struct TensorPacketTests {
+@Suite(.serialized) struct TensorPacketTests {
   static func tensor(_ type: ElementType, _ shape: [Int], quantization: Quantization? = nil, seed: UInt64)
     throws -> Tensor
   {

@@ -11,7 +11,7 @@ import Testing
 /// The real measurer of `hiyari bench-split` end to end on loopback: a `TailServer` in process,
 /// the link emulated by the built `hiyari-netem` (an in-process `LinkRelay` when it is not
 /// built), one board in a real CPU quota, every candidate cut of the small int8 model measured.
-@Suite struct NetworkSplitMeasurerTests {
+@Suite(.serialized) struct NetworkSplitMeasurerTests {
   /// The built hiyari-netem next to the test binary, when there is one.
   static func netem() -> String? {
     let path = ChildProcess.siblingExecutable("hiyari-netem")
