@@ -17,7 +17,7 @@ struct HiyariTrain: ParsableCommand {
   /// libav stays quiet (libx264 prints its statistics for every clip otherwise) unless
   /// HIYARI_LIBAV_VERBOSE is set.
   static func main() {
-    LibAVLogging.configure(verbose: getenv("HIYARI_LIBAV_VERBOSE") != nil)
+    LibAVLogging.configureFromEnvironment()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -17,7 +17,7 @@ struct Hiyari: ParsableCommand {
     ])
 
   static func main() {
-    LibAVLogging.configure(verbose: getenv("HIYARI_LIBAV_VERBOSE") != nil)
+    LibAVLogging.configureFromEnvironment()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -159,11 +159,11 @@ import Testing
     #expect(last.inPath)
   }
 
-  /// An object in the corridor now whose lateral track takes it wholly clear of it by its TTC
-  /// (seen across a bend, or turning away), given as a vehicle and as a pedestrian.
-  static func leavingThePath(isVehicle: Bool, config: NearMissConfig = NearMissConfig()) -> TTCEstimate {
-    // 1.8 m wide, centred 0.5 m left, moving left at 2 m/s while closing at 10 m/s from 30 m:
-    // at its TTC (3 s) its centre is at -6.5 m, far outside the ±1.2 m corridor.
+  /// A 1.8 m wide object closing at 10 m/s from 30 m (TTC 3 s), its centre at `start` metres
+  /// and moving sideways at `speed` m/s; the estimate after 20 frames.
+  static func lateralTrack(
+    start: Double, speed: Double, isVehicle: Bool, config: NearMissConfig = NearMissConfig()
+  ) -> TTCEstimate {
     let camera = ApproachScene.camera()
     var estimator = TTCEstimator(config: config, calibration: camera)
     var last = TTCEstimate()
@@ -171,10 +171,16 @@ import Testing
       let time = Double(frame) / 30
       var scene = ApproachScene(
         calibration: camera, width: 1.8, height: 1.5, startRange: 30, segments: [(3, 10)])
-      scene.lateral = -0.5 - 2 * time
+      scene.lateral = start + speed * time
       last = estimator.add(scene.box(at: time), at: time, objectWidth: 1.9, isVehicle: isVehicle)
     }
     return last
+  }
+
+  /// In the corridor now (0.5 m left), moving left at 2 m/s: at its TTC its centre is at -6.5 m,
+  /// far outside the ±1.2 m corridor (seen across a bend, or turning away).
+  static func leavingThePath(isVehicle: Bool, config: NearMissConfig = NearMissConfig()) -> TTCEstimate {
+    lateralTrack(start: -0.5, speed: -2, isVehicle: isVehicle, config: config)
   }
 
   @Test func aVehicleLeavingTheCorridorByItsTTCIsClear() throws {
@@ -191,16 +197,6 @@ import Testing
 
   @Test func aVehicleStayingInTheCorridorIsInThePath() throws {
     // A lead car drifting slowly (0.2 m/s) but still in the corridor at its TTC.
-    let camera = ApproachScene.camera()
-    var estimator = TTCEstimator(config: NearMissConfig(), calibration: camera)
-    var last = TTCEstimate()
-    for frame in 0..<20 {
-      let time = Double(frame) / 30
-      var scene = ApproachScene(
-        calibration: camera, width: 1.8, height: 1.5, startRange: 30, segments: [(3, 10)])
-      scene.lateral = 0.2 * time
-      last = estimator.add(scene.box(at: time), at: time, objectWidth: 1.9, isVehicle: true)
-    }
-    #expect(last.inPath)
+    #expect(Self.lateralTrack(start: 0, speed: 0.2, isVehicle: true).inPath)
   }
 }
