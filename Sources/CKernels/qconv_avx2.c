@@ -311,68 +311,150 @@ T2 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t 
   }
 }
 
-/// Depthwise with 7-bit weights: four taps at a time. Their rows' bytes interleaved per pixel
-/// (two levels of unpack) meet the four weights in vpmaddubsw + vpmaddwd, a 4-tap dot product
-/// per int32 lane, exact because |w| <= 64 keeps each pair sum below 2^15. Half the shuffles and
-/// multiplies of the int16 pair kernel above. Taps past the last get weight 0.
+/// Depthwise with 7-bit weights. Taps are grouped into "windows" of up to four whose packed
+/// offsets lie within 8 bytes of the first (a 3x3 stride-1 kernel row is one window; stride 2
+/// splits a row by phase). For 8 output pixels, one 16-byte load at the window's first offset,
+/// broadcast to both 128-bit lanes, and one vpshufb gather each pixel's taps as a 4-byte quad
+/// (lane 0: pixels 0-3, lane 1: pixels 4-7, so results come out in pixel order); vpmaddubsw +
+/// vpmaddwd against the window's weights then give each pixel's dot product over the window,
+/// exact because |w| <= 64 keeps every pair sum below 2^15. Empty slots of a quad read a zero
+/// byte (shuffle index 0x80) against a zero weight. Sums over taps are exact int32, so their
+/// order does not matter.
+enum { DW_MAX_WINDOWS = 64, DW_WINDOW_SPAN = 8 };
+
+typedef struct {
+  int32_t count;
+  int32_t offset[DW_MAX_WINDOWS];
+  /// Per window: the tap of each quad slot, or -1.
+  int32_t tap[DW_MAX_WINDOWS][4];
+  uint8_t control[DW_MAX_WINDOWS][32];
+} depthwise_windows;
+
+/// Groups the taps into windows; returns 0 when there are more than DW_MAX_WINDOWS.
+static int depthwise_group_taps(const struct hiyari_qconv *c, depthwise_windows *windows) {
+  enum { MAX_TAPS = 4 * DW_MAX_WINDOWS };
+  const int32_t taps = c->taps;
+  if (taps > MAX_TAPS) return 0;
+  int32_t order[MAX_TAPS];
+  for (int32_t t = 0; t < taps; t++) {  // insertion sort by offset: a handful of taps
+    int32_t j = t;
+    while (j > 0 && c->tap_offset[order[j - 1]] > c->tap_offset[t]) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = t;
+  }
+  windows->count = 0;
+  for (int32_t i = 0; i < taps;) {
+    if (windows->count == DW_MAX_WINDOWS) return 0;
+    int32_t w = windows->count++, first = c->tap_offset[order[i]];
+    windows->offset[w] = first;
+    int slots = 0;
+    for (; slots < 4 && i < taps && c->tap_offset[order[i]] - first <= DW_WINDOW_SPAN; slots++, i++)
+      windows->tap[w][slots] = order[i];
+    for (int j = slots; j < 4; j++) windows->tap[w][j] = -1;
+    for (int lane = 0; lane < 2; lane++)
+      for (int pixel = 0; pixel < 4; pixel++)
+        for (int j = 0; j < 4; j++) {
+          int32_t t = windows->tap[w][j];
+          windows->control[w][16 * lane + 4 * pixel + j] =
+            t < 0 ? 0x80 : (uint8_t)(pixel + c->tap_offset[t] - first);
+        }
+  }
+  return 1;
+}
+
+/// The dot products over all windows of 32 consecutive virtual pixels starting at p (a plane
+/// pointer plus the first pixel), each window's operands loaded once. One 32-byte load
+/// at pixel 4v feeds lane 0 with pixels 4v...4v+3 and lane 1 with pixels 16+4v...16+4v+3 (the
+/// shuffle indexes each lane alike), so acc[v] holds pixels {4v..4v+3 | 16+4v..16+4v+3}; the
+/// caller reorders them.
+INLINE T2 void depthwise_dot32(const uint8_t *p, int32_t count, const int32_t *offset, const __m256i *control,
+                               const __m256i *weights, __m256i ones16, __m256i acc[4]) {
+  acc[0] = acc[1] = acc[2] = acc[3] = _mm256_setzero_si256();
+  for (int32_t k = 0; k < count; k++) {
+    const uint8_t *q = p + offset[k];
+    const __m256i shuffle = control[k], weight = weights[k];
+    for (int v = 0; v < 4; v++) {
+      __m256i window = _mm256_loadu_si256((const __m256i *)(q + 4 * v));
+      __m256i pairs = _mm256_maddubs_epi16(_mm256_shuffle_epi8(window, shuffle), weight);
+      acc[v] = _mm256_add_epi32(acc[v], _mm256_madd_epi16(pairs, ones16));
+    }
+  }
+}
+
 T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
                                          int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end) {
-  enum { MAX_GROUPS = 32, LANES = 32 };
+  depthwise_windows windows;
+  if (!depthwise_group_taps(c, &windows)) {
+    hiyari_qconv_depthwise_avx2(c, buffer, y, c_begin, c_end, n_begin, n_end);
+    return;
+  }
   const hiyari_qconv_desc *d = &c->d;
   const size_t out_plane = (size_t)d->out_height * d->out_width;
   const __m256 min_f = _mm256_set1_ps(c->min_f), max_f = _mm256_set1_ps(c->max_f);
   const __m256i zero_point = _mm256_set1_epi32(d->output_zero_point), ones16 = _mm256_set1_epi16(1);
-  const int32_t taps = c->taps, groups = (taps + 3) / 4;
-  if (groups > MAX_GROUPS) {
-    hiyari_qconv_depthwise_avx2(c, buffer, y, c_begin, c_end, n_begin, n_end);
-    return;
-  }
-  int32_t offset[MAX_GROUPS * 4];
-  for (int32_t t = 0; t < groups * 4; t++) offset[t] = c->tap_offset[t < taps ? t : taps - 1];
+  const int32_t count = windows.count, is_signed = d->output_is_signed, wq = c->wq, out_width = d->out_width;
+  // The output index of the first output at or after virtual pixel n_end: nothing at or past it
+  // belongs to this call.
+  const int32_t end_row = n_end / wq, end_column = n_end - end_row * wq;
+  const int32_t end_destination = end_row * out_width + (end_column < out_width ? end_column : out_width);
+  __m256i control[DW_MAX_WINDOWS];
+  for (int32_t k = 0; k < count; k++) control[k] = _mm256_loadu_si256((const __m256i *)windows.control[k]);
   for (int32_t ch = c_begin; ch < c_end; ch++) {
     const uint8_t *plane = buffer + (size_t)ch * c->unit_stride;
-    const int32_t *w = c->dw_weights + (size_t)ch * taps;
-    __m256i weights[MAX_GROUPS];
-    for (int32_t k = 0; k < groups; k++) {
+    const int32_t *w = c->dw_weights + (size_t)ch * c->taps;
+    __m256i weights[DW_MAX_WINDOWS];
+    for (int32_t k = 0; k < count; k++) {
       uint32_t word = 0;
       for (int j = 0; j < 4; j++) {
-        int32_t t = 4 * k + j;
-        uint8_t byte = t < taps ? (uint8_t)(int8_t)(int16_t)w[t] : 0;
-        word |= (uint32_t)byte << (8 * j);
+        int32_t t = windows.tap[k][j];
+        word |= (uint32_t)(t < 0 ? 0 : (uint8_t)(int8_t)(int16_t)w[t]) << (8 * j);
       }
       weights[k] = _mm256_set1_epi32((int32_t)word);
     }
     const __m256i bias = _mm256_set1_epi32(c->bias[ch]);
     const __m256 multiplier = _mm256_set1_ps(c->multiplier[ch]);
     uint8_t *out = y + (size_t)ch * out_plane;
-    for (int32_t row = n_begin / c->wq; row < d->out_height && row * c->wq < n_end; row++) {
-      int32_t lo = n_begin - row * c->wq, hi = n_end - row * c->wq;
-      if (lo < 0) lo = 0;
-      if (hi > d->out_width) hi = d->out_width;
-      const uint8_t *in_row = plane + (size_t)row * c->wq;
-      for (int32_t ow = lo; ow < hi; ow += LANES) {
-        // acc[0] holds pixels 0-3 and 16-19, acc[1] 4-7 and 20-23, acc[2] 8-11 and 24-27,
-        // acc[3] 12-15 and 28-31 (the unpacks work per 128-bit lane).
-        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                          _mm256_setzero_si256()};
-        const uint8_t *p = in_row + ow;
-        for (int32_t k = 0; k < groups; k++) {
-          __m256i r0 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k]));
-          __m256i r1 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k + 1]));
-          __m256i r2 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k + 2]));
-          __m256i r3 = _mm256_loadu_si256((const __m256i *)(p + offset[4 * k + 3]));
-          __m256i lo01 = _mm256_unpacklo_epi8(r0, r1), hi01 = _mm256_unpackhi_epi8(r0, r1);
-          __m256i lo23 = _mm256_unpacklo_epi8(r2, r3), hi23 = _mm256_unpackhi_epi8(r2, r3);
-          __m256i quads[4] = {_mm256_unpacklo_epi16(lo01, lo23), _mm256_unpackhi_epi16(lo01, lo23),
-                              _mm256_unpacklo_epi16(hi01, hi23), _mm256_unpackhi_epi16(hi01, hi23)};
-          for (int q = 0; q < 4; q++)
-            acc[q] = _mm256_add_epi32(acc[q], _mm256_madd_epi16(_mm256_maddubs_epi16(quads[q], weights[k]), ones16));
+    // Blocks of 32 virtual pixels run on across rows (junk columns are computed, not stored),
+    // so narrow rows keep whole vectors busy.
+    int32_t row = n_begin / wq, column = n_begin - row * wq;
+    for (int32_t n = n_begin; n < n_end; n += 32) {
+      __m256i acc[4];
+      depthwise_dot32(plane + n, count, windows.offset, control, weights, ones16, acc);
+      __m256i ordered[4] = {
+        _mm256_permute2x128_si256(acc[0], acc[1], 0x20), _mm256_permute2x128_si256(acc[2], acc[3], 0x20),
+        _mm256_permute2x128_si256(acc[0], acc[1], 0x31), _mm256_permute2x128_si256(acc[2], acc[3], 0x31)};
+      for (int v = 0; v < 4; v++) ordered[v] = requantize8(ordered[v], bias, multiplier, min_f, max_f, zero_point);
+      if (column + 32 <= out_width && n + 32 <= n_end) {  // one row, all real: store in place
+        store32(out + (size_t)row * out_width + column, ordered[0], ordered[1], ordered[2], ordered[3], is_signed);
+        column += 32;
+        continue;
+      }
+      uint8_t bytes[64];
+      store32(bytes, ordered[0], ordered[1], ordered[2], ordered[3], is_signed);
+      const int32_t block_end = n + 32 < n_end ? n + 32 : n_end;
+      for (int32_t i = n; i < block_end;) {
+        if (column >= out_width) {  // junk columns up to the row's end
+          int32_t skip = wq - column < block_end - i ? wq - column : block_end - i;
+          i += skip;
+          column += skip;
+        } else {
+          int32_t length = out_width - column < block_end - i ? out_width - column : block_end - i;
+          int32_t destination = row * out_width + column;
+          // A whole vector where the 32 bytes stay within this call's own outputs (those past
+          // this run are written again, correctly, by the next run); exact bytes near the end.
+          if (destination + 32 <= end_destination)
+            _mm256_storeu_si256((__m256i *)(out + destination), _mm256_loadu_si256((const __m256i *)(bytes + (i - n))));
+          else
+            memcpy(out + destination, bytes + (i - n), (size_t)length);
+          i += length;
+          column += length;
         }
-        __m256i ordered[4] = {
-          _mm256_permute2x128_si256(acc[0], acc[1], 0x20), _mm256_permute2x128_si256(acc[2], acc[3], 0x20),
-          _mm256_permute2x128_si256(acc[0], acc[1], 0x31), _mm256_permute2x128_si256(acc[2], acc[3], 0x31)};
-        store_depthwise32(out + (size_t)row * d->out_width, ow, hi, ordered, bias, multiplier, min_f, max_f,
-                          zero_point, d->output_is_signed);
+        if (column == wq) {
+          row++;
+          column = 0;
+        }
       }
     }
   }
@@ -398,20 +480,31 @@ TVNNI uint64_t hiyari_int8_peak_avxvnni(int64_t iterations) {
 }
 
 /// The AVX2 7-bit path's instructions, vpmaddubsw + vpmaddwd (by ones) + vpaddd: 32 MACs per vpmaddubsw.
+/// Every product pair must be distinct work: vpmaddubsw does not read its accumulator, so products
+/// of the same operands would be computed once and shared (an earlier version of this kernel let the
+/// compiler do that and reported three times the real peak). Three activation and two weight
+/// registers, all opaque to the compiler each round, give six different products per round.
 T2 uint64_t hiyari_int8_peak_avx2_u8s7(int64_t iterations) {
-  __m256i acc[12];
-  for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_epi32(i);
-  __m256i a = _mm256_set1_epi8(3);
-  const __m256i b0 = _mm256_set1_epi8(-5), b1 = _mm256_set1_epi8(7), ones16 = _mm256_set1_epi16(1);
+  enum { ACCUMULATORS = 6 };
+  __m256i acc[ACCUMULATORS];
+  for (int i = 0; i < ACCUMULATORS; i++) acc[i] = _mm256_set1_epi32(i);
+  __m256i x0 = _mm256_set1_epi8(3), x1 = _mm256_set1_epi8(5), x2 = _mm256_set1_epi8(9);
+  __m256i w0 = _mm256_set1_epi8(-5), w1 = _mm256_set1_epi8(7);
+  const __m256i ones16 = _mm256_set1_epi16(1);
   for (int64_t n = 0; n < iterations; n++) {
-    __asm__ volatile("" : "+x"(a));
-    for (int i = 0; i < 12; i++) acc[i] = DOT_U8S7(acc[i], a, (i & 1) ? b0 : b1);
+    __asm__ volatile("" : "+x"(x0), "+x"(x1), "+x"(x2), "+x"(w0), "+x"(w1));
+    acc[0] = DOT_U8S7(acc[0], x0, w0);
+    acc[1] = DOT_U8S7(acc[1], x1, w0);
+    acc[2] = DOT_U8S7(acc[2], x2, w0);
+    acc[3] = DOT_U8S7(acc[3], x0, w1);
+    acc[4] = DOT_U8S7(acc[4], x1, w1);
+    acc[5] = DOT_U8S7(acc[5], x2, w1);
   }
   __m256i sum = acc[0];
-  for (int i = 1; i < 12; i++) sum = _mm256_add_epi32(sum, acc[i]);
+  for (int i = 1; i < ACCUMULATORS; i++) sum = _mm256_add_epi32(sum, acc[i]);
   volatile int32_t sink = _mm256_extract_epi32(sum, 0);
   (void)sink;
-  return (uint64_t)iterations * 12 * 32;
+  return (uint64_t)iterations * ACCUMULATORS * 32;
 }
 
 /// The exact AVX2 path's instruction pair, vpmaddwd + vpaddd: 16 MACs per vpmaddwd.

@@ -21,7 +21,6 @@ import Testing
     var sevenBit = false
     var seed: UInt64 = 1
 
-
     var outHeight: Int { (height + pad.0 + pad.2 - ((kernel.0 - 1) * dilation.0 + 1)) / stride.0 + 1 }
     var outWidth: Int { (width + pad.1 + pad.3 - ((kernel.1 - 1) * dilation.1 + 1)) / stride.1 + 1 }
     var description: String {
@@ -172,15 +171,14 @@ import Testing
       }
       y.withUnsafeMutableBufferPointer { y in
         if split {
-          // Channel ranges that start off the block, pixel ranges off the tile.
+          // Channel ranges that start off the block, pixel ranges off the tile, the pixel ranges
+          // last first: a range that wrote past its end would be caught, not overwritten later.
           let step = Int32(max(1, Int(info.channel_block) + 1))
           var channel: Int32 = 0
           while channel < Int32(c.outChannels) {
-            var pixel: Int32 = 0
-            while pixel < info.virtual_pixels {
+            for pixel in stride(from: 0, to: info.virtual_pixels, by: 37).reversed() {
               hiyari_qconv_compute(
                 conv, buffer.baseAddress, y.baseAddress, channel, channel + step, pixel, pixel + 37)
-              pixel += 37
             }
             channel += step
           }

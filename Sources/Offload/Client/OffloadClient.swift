@@ -284,8 +284,9 @@ public final class OffloadClient: Sendable {
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           if let tls {
+            let serverHostname = tls.hostnameToVerify(connectingTo: host)
             try channel.pipeline.syncOperations.addHandler(
-              NIOSSLClientHandler(context: tls.context, serverHostname: tls.hostnameToVerify(connectingTo: host)))
+              NIOSSLClientHandler(context: tls.context, serverHostname: serverHostname))
           }
           try channel.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(WireFrameDecoder(limits: limits)))

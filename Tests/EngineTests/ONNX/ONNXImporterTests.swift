@@ -9,7 +9,8 @@ private typealias M = ONNXTestModels
   /// x [1, 4] -> Add(W) -> Slice(starts, ends) -> y, with constants of every convertible kind.
   static func constantsModel() -> Onnx_ModelProto {
     var model = M.model(
-      inputs: [M.value("x", dims: [1, 4]), M.value("W", dims: [4])],  // W is also listed as an input (IR 3 style)
+      // W is also listed as an input (IR 3 style).
+      inputs: [M.value("x", dims: [1, 4]), M.value("W", dims: [4])],
       outputs: ["y"],
       nodes: [
         M.node("Add", ["x", "W"], ["a"], name: "add"),
@@ -216,7 +217,8 @@ private typealias M = ONNXTestModels
     #expect(try refusal(model).hasPrefix("tensor W has shape [9223372036854775807, 4], whose size exceeds"))
     model.graph.initializer[0].dims = [1 << 20, 1 << 20]
     #expect(try refusal(model).hasPrefix("tensor W has shape [1048576, 1048576], whose size exceeds"))
-    model.graph.initializer[0].dims = [1 << 16, 1 << 16]  // 2^32 floats: checked against the data before allocating
+    // 2^32 floats: checked against the data before allocating.
+    model.graph.initializer[0].dims = [1 << 16, 1 << 16]
     #expect(
       try refusal(model)
         == "tensor W has 8 bytes of raw_data; its shape [65536, 65536] of FLOAT needs 17179869184")

@@ -40,8 +40,10 @@ import Testing
       switch Int.random(in: 0..<8, using: &random) {
       case 0: bytes[at] ^= UInt8(1) << UInt8.random(in: 0..<8, using: &random)  // flip a bit
       case 1: bytes[at] = UInt8.random(in: 0...255, using: &random)  // replace a byte
-      case 2: bytes[at] = [0x00, 0x7f, 0x80, 0xff][Int.random(in: 0..<4, using: &random)]  // varint-breaking bytes
-      case 3: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...16, using: &random)))  // delete
+      // Varint-breaking bytes.
+      case 2: bytes[at] = [0x00, 0x7f, 0x80, 0xff][Int.random(in: 0..<4, using: &random)]
+      // Delete a run.
+      case 3: bytes.removeSubrange(at..<min(bytes.count, at + Int.random(in: 1...16, using: &random)))
       case 4:  // insert random bytes
         bytes.insert(
           contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in
