@@ -294,6 +294,59 @@ static void interleave4(uint8_t *dst, const uint8_t *r0, const uint8_t *r1, cons
   }
 }
 
+// Fast rows: whole vectors that may run past the row's last output (into its padding or the next
+// rows, which are written afterwards, in address order, within the same phase image) and read
+// past its last input byte (within the same channel plane). Callers check both bounds and fall
+// back to the exact gathers above near the ends, so nothing outside this unit's phase images is
+// written and nothing outside the input channel is read.
+
+/// Whether a fast row of outputs [lo, hi) in vectors of `vector` outputs, starting `row_start`
+/// bytes into a phase image of `image_bytes` (`element` bytes per output), stays inside it, and
+/// whether its reads, `read_start` bytes into a channel plane of `plane_bytes` at `step` bytes per
+/// output plus `read_tail` bytes for the last vector, stay inside that plane.
+static int fast_row_fits(int32_t lo, int32_t hi, int32_t vector, size_t row_start, size_t image_bytes,
+                         int32_t element, int64_t read_start, int32_t step, int32_t read_tail, int64_t plane_bytes) {
+  if (hi - lo < vector) return 0;
+  int32_t last = lo + (hi - 1 - lo) / vector * vector;  // first output of the last vector
+  if (row_start + (size_t)(last + vector) * element > image_bytes) return 0;
+  return read_start + (int64_t)last * step + read_tail <= plane_bytes;
+}
+
+#if defined(__SSE2__)
+/// dst[j] = src[j * step] ^ xor for j in [0, n), step 1 or 2, in vectors of 16 outputs (see above).
+static void copy_row_fast(uint8_t *dst, const uint8_t *src, int32_t n, int32_t step, uint8_t xor) {
+  const __m128i flip = _mm_set1_epi8((char)xor), low_bytes = _mm_set1_epi16(0x00FF);
+  if (step == 1) {
+    for (int32_t j = 0; j < n; j += 16)
+      _mm_storeu_si128((__m128i *)(dst + j), _mm_xor_si128(_mm_loadu_si128((const __m128i *)(src + j)), flip));
+  } else {
+    for (int32_t j = 0; j < n; j += 16) {
+      __m128i a = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * j)), low_bytes);
+      __m128i b = _mm_and_si128(_mm_loadu_si128((const __m128i *)(src + 2 * j + 16)), low_bytes);
+      _mm_storeu_si128((__m128i *)(dst + j), _mm_xor_si128(_mm_packus_epi16(a, b), flip));
+    }
+  }
+}
+
+/// Quads of four channel rows at stride 2: dst[j][k] = row_k[2j] ^ xor for j in [0, n), in
+/// vectors of 8 quads (see above). A NULL row (channels past the group's end) gives `pad`.
+static void interleave4_stride2_fast(uint8_t *dst, const uint8_t *const row[4], int32_t n, uint8_t xor, uint8_t pad) {
+  const __m128i flip = _mm_set1_epi8((char)xor), low_bytes = _mm_set1_epi16(0x00FF);
+  const __m128i padding = _mm_set1_epi16((int16_t)(uint8_t)(pad ^ xor));  // flipped back below
+  for (int32_t j = 0; j < n; j += 8) {
+    __m128i lanes[4];
+    for (int k = 0; k < 4; k++)
+      lanes[k] = row[k] ? _mm_and_si128(_mm_loadu_si128((const __m128i *)(row[k] + 2 * j)), low_bytes) : padding;
+    __m128i c0 = lanes[0], c1 = lanes[1], c2 = lanes[2], c3 = lanes[3];
+    __m128i c01 = _mm_packus_epi16(c0, c1), c23 = _mm_packus_epi16(c2, c3);  // 8 of each channel
+    __m128i pairs01 = _mm_unpacklo_epi8(c01, _mm_srli_si128(c01, 8));
+    __m128i pairs23 = _mm_unpacklo_epi8(c23, _mm_srli_si128(c23, 8));
+    _mm_storeu_si128((__m128i *)(dst + 4 * j), _mm_xor_si128(_mm_unpacklo_epi16(pairs01, pairs23), flip));
+    _mm_storeu_si128((__m128i *)(dst + 4 * j + 16), _mm_xor_si128(_mm_unpackhi_epi16(pairs01, pairs23), flip));
+  }
+}
+#endif
+
 /// Packs rows [r_begin, r_end) of one phase of one unit (cw == 4).
 static void pack_rows4(const hiyari_qconv *c, const uint8_t *const channel[4], uint8_t *phase, int32_t ph, int32_t pw,
                        int32_t r_begin, int32_t r_end) {
@@ -326,6 +379,19 @@ static void pack_rows4(const hiyari_qconv *c, const uint8_t *const channel[4], u
       memset(out + (size_t)hi * 4, c->pad_byte, (size_t)(wq - hi) * 4);
       continue;
     }
+#if defined(__SSE2__)
+    if (channel[0] && sw == 2 &&
+        fast_row_fits(lo, hi, 8, (size_t)r * wq * 4, c->phase_stride, 4, (int64_t)offset + start, 2, 16,
+                      (int64_t)d->in_height * width)) {
+      memset(out, c->pad_byte, (size_t)lo * 4);
+      const int32_t from = start + 2 * lo;
+      const uint8_t *rows_at[4];
+      for (int k = 0; k < 4; k++) rows_at[k] = channel[k] ? channel[k] + offset + from : NULL;
+      interleave4_stride2_fast(out + (size_t)lo * 4, rows_at, hi - lo, c->input_xor, c->pad_byte);
+      memset(out + (size_t)hi * 4, c->pad_byte, (size_t)(wq - hi) * 4);
+      continue;
+    }
+#endif
     for (int32_t col = 0; col < wq; col += CHUNK) {
       int32_t n = wq - col < CHUNK ? wq - col : CHUNK;
       span columns = gather_span(width, n, start + col * sw, sw);
@@ -354,11 +420,24 @@ void hiyari_qconv_pack_input(const hiyari_qconv *c, const uint8_t *x, uint8_t *b
         uint8_t *phase = unit + (size_t)(ph * d->stride_width + pw) * c->phase_stride;
         if (c->cw == 1) {
           span columns = gather_span(d->in_width, c->wq, pw - d->pad_left, d->stride_width);
+          const int32_t start = pw - d->pad_left, sw = d->stride_width;
           for (int32_t r = 0; r < c->hq; r++) {
             int32_t ih = r * d->stride_height + ph - d->pad_top;
             const uint8_t *row = ih >= 0 && ih < d->in_height ? channel[0] + (size_t)ih * d->in_width : NULL;
-            gather_row(phase + (size_t)r * c->wq, row, columns, d->in_width, c->wq, pw - d->pad_left, d->stride_width,
-                       c->input_xor, c->pad_byte);
+            uint8_t *out = phase + (size_t)r * c->wq;
+#if defined(__SSE2__)
+            const int64_t row_offset = (int64_t)ih * d->in_width + start;
+            if (row && sw <= 2 &&
+                fast_row_fits(columns.lo, columns.hi, 16, (size_t)r * c->wq, c->phase_stride, 1, row_offset, sw,
+                              16 * sw, (int64_t)plane)) {
+              for (int32_t i = 0; i < columns.lo; i++) out[i] = c->pad_byte;
+              copy_row_fast(out + columns.lo, row + start + (int64_t)columns.lo * sw, columns.hi - columns.lo, sw,
+                            c->input_xor);
+              for (int32_t i = columns.hi; i < c->wq; i++) out[i] = c->pad_byte;
+              continue;
+            }
+#endif
+            gather_row(out, row, columns, d->in_width, c->wq, start, sw, c->input_xor, c->pad_byte);
           }
         } else if (channel[3] && d->stride_height == 1 && d->stride_width == 1 && d->pad_top == 0 &&
                    d->pad_left == 0 && c->wq == d->in_width) {

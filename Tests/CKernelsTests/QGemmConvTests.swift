@@ -225,6 +225,19 @@ import Testing
       Case(
         inChannels: 8, outChannels: 8, height: 11, width: 11, groups: 8, kernel: (5, 5), pad: (2, 2, 2, 2)),
       Case(inChannels: 6, outChannels: 12, height: 7, width: 7, groups: 6),
+      // int8 inputs (flipped while packing) through the vector packing of stride-2 and wide rows:
+      // a 3-channel stem (a padding channel in its quad), GEMM and depthwise.
+      Case(
+        inChannels: 3, outChannels: 8, height: 20, width: 44, stride: (2, 2), inputSigned: true,
+        inputZero: 133),
+      Case(
+        inChannels: 8, outChannels: 12, height: 9, width: 37, stride: (2, 2), inputSigned: true,
+        inputZero: 120),
+      Case(
+        inChannels: 16, outChannels: 16, height: 11, width: 50, groups: 16, stride: (2, 2), inputSigned: true,
+        inputZero: 140),
+      Case(
+        inChannels: 8, outChannels: 8, height: 10, width: 40, groups: 8, inputSigned: true, inputZero: 100),
       // Quantization variants: int8 in/out, zero points, fused ReLU/ReLU6 clamps, no bias.
       Case(
         inChannels: 16, outChannels: 8, inputSigned: true, outputSigned: true, inputZero: 3 + 128,
