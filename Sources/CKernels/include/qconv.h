@@ -23,7 +23,8 @@
 //      columns >= out_width are padding that is computed but never stored. Depthwise
 //      convolutions (groups == in == out channels) use a direct kernel instead of the GEMM.
 // Different units / tiles may run on different threads at the same time; compute must start
-// after every unit of the same image has been packed.
+// after every unit of the same image has been packed (for depthwise kinds, unit c is channel c
+// and is all that computing channel c reads, so a thread may pack and compute its own channels).
 #ifndef HIYARI_QCONV_H
 #define HIYARI_QCONV_H
 

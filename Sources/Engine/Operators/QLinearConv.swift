@@ -318,31 +318,30 @@ final class QLinearConvKernel: Kernel {
       context.workspaceBytes >= info.buffer_bytes,
       "the model's workspace is smaller than this kernel reported")
     let conv = conv, info = info, buffer = context.workspace.assumingMemoryBound(to: UInt8.self)
+    if info.kind == Int32(HIYARI_QCONV_DEPTHWISE) {
+      runDepthwise(context, buffer: buffer)
+      return
+    }
     let units = Int(info.pack_units)
     let packTasks = threads == 1 ? 1 : min(units, threads * 4)
     let pixels = Int(info.virtual_pixels)
-    // Compute tasks: pixel chunks (aligned to the tile) per group, and for GEMM kinds with few
-    // chunks, channel chunks too (aligned to the channel block).
-    let depthwise = info.kind == Int32(HIYARI_QCONV_DEPTHWISE)
-    let channelGroups = depthwise ? 1 : groups
-    let groupChannels = depthwise ? outChannels : Int(info.group_channels)
+    // Compute tasks: pixel chunks (aligned to the tile) per group, and with few chunks, channel
+    // chunks too (aligned to the channel block).
+    let channelGroups = groups
+    let groupChannels = Int(info.group_channels)
     let pixelBlock = max(Int(info.pixel_block), 1), channelBlock = max(Int(info.channel_block), 1)
     var pixelChunk = pixels, channelChunk = groupChannels
     if threads > 1 {
       let wanted = threads * 4
-      if depthwise {
-        channelChunk = max(1, (groupChannels + wanted - 1) / wanted)
-      } else {
-        let perGroup = max(1, (wanted + channelGroups - 1) / channelGroups)
-        let blocks = (pixels + pixelBlock - 1) / pixelBlock
-        pixelChunk = max(1, (blocks + perGroup - 1) / perGroup) * pixelBlock
-        let pixelChunks = (pixels + pixelChunk - 1) / pixelChunk
-        if channelGroups * pixelChunks < threads * 2 {
-          let channelBlocks = (groupChannels + channelBlock - 1) / channelBlock
-          let splits = min(
-            channelBlocks, (threads * 2 + channelGroups * pixelChunks - 1) / (channelGroups * pixelChunks))
-          channelChunk = (channelBlocks + splits - 1) / splits * channelBlock
-        }
+      let perGroup = max(1, (wanted + channelGroups - 1) / channelGroups)
+      let blocks = (pixels + pixelBlock - 1) / pixelBlock
+      pixelChunk = max(1, (blocks + perGroup - 1) / perGroup) * pixelBlock
+      let pixelChunks = (pixels + pixelChunk - 1) / pixelChunk
+      if channelGroups * pixelChunks < threads * 2 {
+        let channelBlocks = (groupChannels + channelBlock - 1) / channelBlock
+        let splits = min(
+          channelBlocks, (threads * 2 + channelGroups * pixelChunks - 1) / (channelGroups * pixelChunks))
+        channelChunk = (channelBlocks + splits - 1) / splits * channelBlock
       }
     }
     let pixelChunks = (pixels + pixelChunk - 1) / pixelChunk
@@ -363,6 +362,29 @@ final class QLinearConvKernel: Kernel {
         hiyari_qconv_compute(
           conv, buffer, output, Int32(first), Int32(last), Int32(pixelIndex * pixelChunk),
           Int32(min((pixelIndex + 1) * pixelChunk, pixels)))
+      }
+    }
+  }
+
+  /// Depthwise: channel c reads only packed unit c, so each task packs a few channels and computes
+  /// them at once, while their packed planes are still in L1; one parallel loop instead of two.
+  private func runDepthwise(_ context: borrowing ExecutionContext, buffer: UnsafeMutablePointer<UInt8>) {
+    let conv = conv, info = info
+    let planeBytes = max(Int(info.buffer_bytes) / max(outChannels, 1), 1)
+    // About 16 kB of packed input per chunk, and enough chunks to share among the threads.
+    let threads = context.threads.threadCount
+    let byCache = max(1, 16_384 / planeBytes)
+    let byThreads = max(1, (outChannels + threads * 4 - 1) / (threads * 4))
+    let chunk = threads == 1 ? byCache : min(byCache, byThreads)
+    let tasks = (outChannels + chunk - 1) / chunk
+    let pixels = info.virtual_pixels
+    for image in 0..<batch {
+      let input = x.uint8s() + image * inputImageBytes
+      let output = y.uint8s() + image * outputImageBytes
+      context.threads.parallelFor(tasks) { task in
+        let first = Int32(task * chunk), last = Int32(min((task + 1) * chunk, outChannels))
+        hiyari_qconv_pack_input(conv, input, buffer, first, last)
+        hiyari_qconv_compute(conv, buffer, output, first, last, 0, pixels)
       }
     }
   }

@@ -50,12 +50,21 @@ struct BenchModel: ParsableCommand {
       try serveRuns(compiled)
       return
     }
-    var nodeTimes = [UInt64](repeating: 0, count: graph.nodes.count)
+    // Every run's time per node, for medians: this kind of host moves a node's time by tens of
+    // percent between runs, and a mean follows the outliers.
+    let nodeCount = graph.nodes.count
+    guard runs * max(nodeCount, 1) <= 50_000_000 else {
+      throw ValidationError("--runs times the model's \(nodeCount) nodes must stay within 50,000,000")
+    }
+    var runNodeTimes = [UInt64](repeating: 0, count: runs * nodeCount)
     var latencies: [Double] = []
-    for _ in 0..<runs {
+    var nodeTimes = [UInt64](repeating: 0, count: nodeCount)
+    for run in 0..<runs {
+      for index in nodeTimes.indices { nodeTimes[index] = 0 }
       let start = MonotonicClock.nanoseconds()
       compiled.run(addingNodeTimesTo: &nodeTimes)
       latencies.append(Double(MonotonicClock.nanoseconds() - start) / 1e6)
+      for index in nodeTimes.indices { runNodeTimes[run * nodeCount + index] = nodeTimes[index] }
     }
     latencies.sort()
     let median = latencies[latencies.count / 2]
@@ -63,7 +72,11 @@ struct BenchModel: ParsableCommand {
     print(
       "model=\(model) threads=\(threads) runs=\(runs) load_ms=\(formatDecimal(loadMilliseconds, places: 2)) read_ms=\(formatDecimal(readMilliseconds, places: 2)) median_ms=\(formatDecimal(median, places: 2)) p90_ms=\(formatDecimal(p90, places: 2)) arena_bytes=\(compiled.memoryPlan.arenaBytes)"
     )
-    report(compiled, nodeTimes: nodeTimes)
+    let nodeMedians = (0..<nodeCount).map { index in
+      let times = (0..<runs).map { runNodeTimes[$0 * nodeCount + index] }.sorted()
+      return Double(times[times.count / 2])
+    }
+    report(compiled, nodeMedians: nodeMedians)
   }
 
   private func serveRuns(_ compiled: CompiledModel) throws {
@@ -88,42 +101,49 @@ struct BenchModel: ParsableCommand {
     }
   }
 
-  /// Time per operator type and the int8 convolutions' GMAC/s against the int8 peak.
-  private func report(_ compiled: CompiledModel, nodeTimes: [UInt64]) {
-    var byOperator: [String: (nanoseconds: UInt64, nodes: Int, macs: Int)] = [:]
-    let total = max(nodeTimes.reduce(0, +), 1)
+  /// Time per operator type (the sum of its nodes' median times) and the int8 convolutions'
+  /// GMAC/s against the int8 peak measured in the same process.
+  private func report(_ compiled: CompiledModel, nodeMedians: [Double]) {
+    var byOperator: [String: (nanoseconds: Double, nodes: Int, macs: Int)] = [:]
+    let total = max(nodeMedians.reduce(0, +), 1)
     for (index, node) in compiled.graph.nodes.enumerated() {
       var entry = byOperator[node.op] ?? (0, 0, 0)
-      entry.nanoseconds += nodeTimes[index]
+      entry.nanoseconds += nodeMedians[index]
       entry.nodes += 1
       entry.macs += ModelStatistics.multiplyAccumulates(of: node, infos: compiled.tensorInfos)
       byOperator[node.op] = entry
     }
-    print("operator               nodes   share   ms/run   GMAC/s")
+    let peak = byOperator["QLinearConv"] != nil ? Int8Peak.measure() : nil
+    print("sum_of_node_medians_ms=\(formatDecimal(total / 1e6, places: 3))")
+    print("operator               nodes   share   ms      GMAC/s")
     for (op, entry) in byOperator.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }) {
-      let perRun = Double(entry.nanoseconds) / Double(runs) / 1e6
-      let rate = entry.macs > 0 ? formatDecimal(Double(entry.macs) / (perRun * 1e6), places: 2) : "-"
-      let share = Double(entry.nanoseconds) / Double(total) * 100
+      let milliseconds = entry.nanoseconds / 1e6
+      let rate = entry.macs > 0 ? formatDecimal(Double(entry.macs) / (milliseconds * 1e6), places: 2) : "-"
+      let share = entry.nanoseconds / total * 100
       print(
-        "\(op.padding(22)) \(String(entry.nodes).padding(5)) \(formatDecimal(share, places: 2).padding(6))%  \(formatDecimal(perRun, places: 2).padding(8)) \(rate)"
+        "\(op.padding(22)) \(String(entry.nodes).padding(5)) \(formatDecimal(share, places: 2).padding(6))%  \(formatDecimal(milliseconds, places: 3).padding(7)) \(rate)"
       )
     }
     if nodes {
-      print("node                              op            shape                   ms/run   GMAC/s")
+      print(
+        "node                              op            shape                   median ms  GMAC/s  % of int8 peak"
+      )
       for (index, node) in compiled.graph.nodes.enumerated() {
-        let perRun = Double(nodeTimes[index]) / Double(runs) / 1e6
+        let milliseconds = nodeMedians[index] / 1e6
         let macs = ModelStatistics.multiplyAccumulates(of: node, infos: compiled.tensorInfos)
         let shape = node.outputs.first.flatMap { compiled.tensorInfos[$0]?.shape } ?? []
-        let rate = macs > 0 ? formatDecimal(Double(macs) / (perRun * 1e6), places: 2) : "-"
+        let gmacs = macs > 0 && milliseconds > 0 ? Double(macs) / (milliseconds * 1e6) : nil
+        let rate = gmacs.map { formatDecimal($0, places: 2) } ?? "-"
+        let fraction =
+          node.op == "QLinearConv"
+          ? gmacs.flatMap { g in peak.map { formatDecimal(g / $0.gmacs * 100, places: 1) } } : nil
         print(
-          "\(node.name.padding(33)) \(node.op.padding(13)) \("\(shape)".padding(23)) \(formatDecimal(perRun, places: 3).padding(8)) \(rate)"
+          "\(node.name.padding(33)) \(node.op.padding(13)) \("\(shape)".padding(23)) \(formatDecimal(milliseconds, places: 3).padding(10)) \(rate.padding(7)) \(fraction ?? "-")"
         )
       }
     }
-    if let int8 = byOperator["QLinearConv"], int8.macs > 0 {
-      let seconds = Double(int8.nanoseconds) / Double(runs) / 1e9
-      let achieved = Double(int8.macs) / seconds / 1e9
-      let peak = Int8Peak.measure()
+    if let int8 = byOperator["QLinearConv"], int8.macs > 0, let peak {
+      let achieved = Double(int8.macs) / (int8.nanoseconds / 1e9) / 1e9
       print(
         "int8_conv_gmacs=\(formatDecimal(achieved, places: 2)) int8_peak_gmacs=\(formatDecimal(peak.gmacs, places: 2)) peak_path=\(peak.path) fraction_of_peak=\(formatDecimal(achieved / peak.gmacs * 100, places: 2))% threads=\(threads)"
       )

@@ -374,6 +374,10 @@ import Testing
       Spec(
         x: [1, 24, 20, 45], w: [24, 1, 3, 3], attributes: ["pads": .ints([1, 1, 1, 1]), "group": .int(24)]),
       Spec(x: [1, 64, 4, 7], w: [64, 64, 1, 1], attributes: [:]),
+      // Depthwise tasks pack and compute their own channels: two images, stride 2, many channels.
+      Spec(
+        x: [2, 72, 9, 33], w: [72, 1, 3, 3],
+        attributes: ["pads": .ints([1, 1, 1, 1]), "strides": .ints([2, 2]), "group": .int(72)]),
     ] {
       let problem = Self.problem(spec)
       let one = try Self.run(problem, threads: 1)
