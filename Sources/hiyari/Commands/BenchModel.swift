@@ -59,12 +59,17 @@ struct BenchModel: ParsableCommand {
     var runNodeTimes = [UInt64](repeating: 0, count: runs * nodeCount)
     var latencies: [Double] = []
     var nodeTimes = [UInt64](repeating: 0, count: nodeCount)
+    // At one thread, a burst of the int8 peak kernel after every run: the peak the runs met.
+    let hasInt8Convolutions = graph.nodes.contains { $0.op == "QLinearConv" }
+    let sampler = hasInt8Convolutions && threads == 1 ? Int8Peak.Sampler() : nil
+    var peakSamples: [Double] = []
     for run in 0..<runs {
       for index in nodeTimes.indices { nodeTimes[index] = 0 }
       let start = MonotonicClock.nanoseconds()
       compiled.run(addingNodeTimesTo: &nodeTimes)
       latencies.append(Double(MonotonicClock.nanoseconds() - start) / 1e6)
       for index in nodeTimes.indices { runNodeTimes[run * nodeCount + index] = nodeTimes[index] }
+      if let sampler { peakSamples.append(sampler.sample()) }
     }
     latencies.sort()
     let median = latencies[latencies.count / 2]
@@ -76,7 +81,29 @@ struct BenchModel: ParsableCommand {
       let times = (0..<runs).map { runNodeTimes[$0 * nodeCount + index] }.sorted()
       return Double(times[times.count / 2])
     }
-    report(compiled, nodeMedians: nodeMedians)
+    var peak: Int8Peak? = nil
+    var runFractions: [Double] = []
+    if let sampler, !peakSamples.isEmpty {
+      peak = Int8Peak(path: sampler.path.name, gmacs: peakSamples.sorted()[peakSamples.count / 2])
+      // Each run's int8 convolutions against the peak burst right after it.
+      let convolutions = graph.nodes.indices.filter { graph.nodes[$0].op == "QLinearConv" }
+      let macs = convolutions.reduce(0) {
+        $0 + ModelStatistics.multiplyAccumulates(of: graph.nodes[$1], infos: compiled.tensorInfos)
+      }
+      for run in 0..<runs {
+        let nanoseconds = convolutions.reduce(0.0) { $0 + Double(runNodeTimes[run * nodeCount + $1]) }
+        if nanoseconds > 0 { runFractions.append(Double(macs) / nanoseconds / peakSamples[run]) }
+      }
+      runFractions.sort()
+    } else if hasInt8Convolutions {
+      peak = Int8Peak.measure(threads: threads)
+    }
+    report(compiled, nodeMedians: nodeMedians, peak: peak)
+    if !runFractions.isEmpty {
+      print(
+        "interleaved_fraction_of_peak_median=\(formatDecimal(runFractions[runFractions.count / 2] * 100, places: 2))% (each run's int8 convolutions against a peak burst right after it)"
+      )
+    }
   }
 
   private func serveRuns(_ compiled: CompiledModel) throws {
@@ -102,8 +129,8 @@ struct BenchModel: ParsableCommand {
   }
 
   /// Time per operator type (the sum of its nodes' median times) and the int8 convolutions'
-  /// GMAC/s against the int8 peak measured in the same process.
-  private func report(_ compiled: CompiledModel, nodeMedians: [Double]) {
+  /// GMAC/s against the int8 peak measured in the same process (`peak`).
+  private func report(_ compiled: CompiledModel, nodeMedians: [Double], peak: Int8Peak?) {
     var byOperator: [String: (nanoseconds: Double, nodes: Int, macs: Int)] = [:]
     let total = max(nodeMedians.reduce(0, +), 1)
     for (index, node) in compiled.graph.nodes.enumerated() {
@@ -113,7 +140,6 @@ struct BenchModel: ParsableCommand {
       entry.macs += ModelStatistics.multiplyAccumulates(of: node, infos: compiled.tensorInfos)
       byOperator[node.op] = entry
     }
-    let peak = byOperator["QLinearConv"] != nil ? Int8Peak.measure() : nil
     print("sum_of_node_medians_ms=\(formatDecimal(total / 1e6, places: 3))")
     print("operator               nodes   share   ms      GMAC/s")
     for (op, entry) in byOperator.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }) {

@@ -18,10 +18,45 @@ struct Int8Peak {
     (Int32(HIYARI_QCONV_AVX2), "avx2"), (Int32(HIYARI_QCONV_NEON), "neon"),
   ]
 
+  /// The best available path, or nil on a CPU with only the scalar one.
+  static var bestPath: (id: Int32, name: String)? { paths.first { hiyari_int8_peak($0.id, 1) > 0 } }
+
+  /// Short bursts of the best path's peak kernel on the calling thread, to interleave with the
+  /// work being measured: on a host whose speed moves between minutes, a peak timed once, before
+  /// or after, is not the peak the work ran against.
+  struct Sampler {
+    let path: (id: Int32, name: String)
+    let iterations: Int64
+
+    /// Nil when only the scalar path exists. Calibrates a burst of about `milliseconds`.
+    init?(milliseconds: Double = 1) {
+      guard let path = Int8Peak.bestPath else { return nil }
+      self.path = path
+      var iterations: Int64 = 1 << 10
+      while true {
+        let start = MonotonicClock.nanoseconds()
+        _ = hiyari_int8_peak(path.id, iterations)
+        let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e6
+        if elapsed >= milliseconds / 4 || iterations > 1 << 36 {
+          self.iterations = max(1, Int64(Double(iterations) * milliseconds / max(elapsed, 1e-6)))
+          break
+        }
+        iterations *= 2
+      }
+    }
+
+    /// One burst's rate, GMAC/s.
+    func sample() -> Double {
+      let start = MonotonicClock.nanoseconds()
+      let macs = hiyari_int8_peak(path.id, iterations)
+      return Double(macs) / Double(max(MonotonicClock.nanoseconds() - start, 1))
+    }
+  }
+
   /// The rate of `chosen`, or of the best available path: the median of five timed rounds of
   /// about 50 ms each.
   static func measure(threads: Int = 1, path chosen: (id: Int32, name: String)? = nil) -> Int8Peak {
-    guard let path = chosen ?? paths.first(where: { hiyari_int8_peak($0.id, 1) > 0 }) else {
+    guard let path = chosen ?? bestPath else {
       return Int8Peak(path: "scalar", gmacs: .nan)
     }
     let pool = ThreadPool(threads: threads)
