@@ -107,8 +107,11 @@ public final class LinkRelay: Sendable {
   /// if the relay was made `holdingTraces`): a test or a benchmark that spends a while setting
   /// up (loading a model, profiling it through the link) replays the trace from when its
   /// measured run begins, not from when the relay was made.
-  public func restartTraces() {
-    let now = MonotonicClock.seconds()
+  /// - Parameter secondsIntoTrace: replay from this point of the traces instead of their start:
+  ///   a run that changes the link after so many frames, not after so many seconds, jumps to
+  ///   the trace's step when it has them.
+  public func restartTraces(from secondsIntoTrace: Double = 0) {
+    let now = MonotonicClock.seconds() - max(0, secondsIntoTrace)
     control.withLock { $0.traceOrigin = now }
     wake()
   }

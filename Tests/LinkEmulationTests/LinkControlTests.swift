@@ -178,6 +178,30 @@ import Testing
     #expect(try #require(after.lastArrival) - restarted >= 0.6, "the outage runs from the restart")
   }
 
+  @Test func restartingPartWayIntoATraceJumpsToThatPoint() throws {
+    // Held at the profile's 8 Mbit/s; then restarted 100 s into a trace whose step to a 0.6 s
+    // outage comes at 100 s: the outage starts at once.
+    let trace = ThroughputTrace(steps: [
+      .init(seconds: 0, bitsPerSecond: 8e6), .init(seconds: 100, bitsPerSecond: 0),
+      .init(seconds: 100.6, bitsPerSecond: 8e6),
+    ])
+    let server = LoopbackServer(.sink)
+    let relay = try server.relay(Self.profile(up: 8e6, rtt: 0.02), trace: trace, holdingTraces: true)
+    defer {
+      relay.stop()
+      server.stop()
+    }
+    let fd = TestSocket.connect(port: relay.address.port)
+    defer { close(fd) }
+    relay.restartTraces(from: 100)
+    let restarted = Seconds.now()
+    TestSocket.writeAll(fd, TestData.pattern(20_000))
+    let record = try #require(server.waitFor(0, bytes: 20_000))
+    let first = try #require(record.firstArrival)
+    #expect(first - restarted >= 0.5, "first byte \(first - restarted) s after the jump")
+    #expect(first - restarted < 3, "the trace went on past its outage")
+  }
+
   @Test func anUnreachableTargetResetsTheDevicesConnection() throws {
     // A port that was free a moment ago: nothing listens there.
     let (probe, port) = TestSocket.listen()
