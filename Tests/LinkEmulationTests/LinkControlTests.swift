@@ -153,12 +153,10 @@ import Testing
     #expect(first - restarted >= 0.6, "first byte \(first - restarted) s after the restart")
   }
 
-  @Test func aHeldTraceRunsAtTheProfilesRateUntilRestarted() throws {
-    // The trace is an outage from its start; held, the profile's 8 Mbit/s applies, so data
-    // flows at once, until the restart brings the outage.
-    let trace = ThroughputTrace(steps: [
-      .init(seconds: 0, bitsPerSecond: 0), .init(seconds: 0.6, bitsPerSecond: 1e6),
-    ])
+  /// A held relay at 8 Mbit/s up with `trace`, a sink behind it, and a connection through it.
+  static func withHeldRelay(
+    _ trace: ThroughputTrace, _ body: (LinkRelay, LoopbackServer, Int32) throws -> Void
+  ) throws {
     let server = LoopbackServer(.sink)
     let relay = try server.relay(Self.profile(up: 8e6, rtt: 0.02), trace: trace, holdingTraces: true)
     defer {
@@ -167,15 +165,26 @@ import Testing
     }
     let fd = TestSocket.connect(port: relay.address.port)
     defer { close(fd) }
-    let started = Seconds.now()
-    TestSocket.writeAll(fd, TestData.pattern(20_000))
-    let held = try #require(server.waitFor(0, bytes: 20_000))
-    #expect(try #require(held.firstArrival) - started < 0.3, "held: the profile's rate, no outage")
-    relay.restartTraces()
-    let restarted = Seconds.now()
-    TestSocket.writeAll(fd, TestData.pattern(20_000))
-    let after = try #require(server.waitFor(0, bytes: 40_000))
-    #expect(try #require(after.lastArrival) - restarted >= 0.6, "the outage runs from the restart")
+    try body(relay, server, fd)
+  }
+
+  @Test func aHeldTraceRunsAtTheProfilesRateUntilRestarted() throws {
+    // The trace is an outage from its start; held, the profile's 8 Mbit/s applies, so data
+    // flows at once, until the restart brings the outage.
+    let trace = ThroughputTrace(steps: [
+      .init(seconds: 0, bitsPerSecond: 0), .init(seconds: 0.6, bitsPerSecond: 1e6),
+    ])
+    try Self.withHeldRelay(trace) { relay, server, fd in
+      let started = Seconds.now()
+      TestSocket.writeAll(fd, TestData.pattern(20_000))
+      let held = try #require(server.waitFor(0, bytes: 20_000))
+      #expect(try #require(held.firstArrival) - started < 0.3, "held: the profile's rate, no outage")
+      relay.restartTraces()
+      let restarted = Seconds.now()
+      TestSocket.writeAll(fd, TestData.pattern(20_000))
+      let after = try #require(server.waitFor(0, bytes: 40_000))
+      #expect(try #require(after.lastArrival) - restarted >= 0.6, "the outage runs from the restart")
+    }
   }
 
   @Test func restartingPartWayIntoATraceJumpsToThatPoint() throws {
@@ -185,21 +194,15 @@ import Testing
       .init(seconds: 0, bitsPerSecond: 8e6), .init(seconds: 100, bitsPerSecond: 0),
       .init(seconds: 100.6, bitsPerSecond: 8e6),
     ])
-    let server = LoopbackServer(.sink)
-    let relay = try server.relay(Self.profile(up: 8e6, rtt: 0.02), trace: trace, holdingTraces: true)
-    defer {
-      relay.stop()
-      server.stop()
+    try Self.withHeldRelay(trace) { relay, server, fd in
+      relay.restartTraces(from: 100)
+      let restarted = Seconds.now()
+      TestSocket.writeAll(fd, TestData.pattern(20_000))
+      let record = try #require(server.waitFor(0, bytes: 20_000))
+      let first = try #require(record.firstArrival)
+      #expect(first - restarted >= 0.5, "first byte \(first - restarted) s after the jump")
+      #expect(first - restarted < 3, "the trace went on past its outage")
     }
-    let fd = TestSocket.connect(port: relay.address.port)
-    defer { close(fd) }
-    relay.restartTraces(from: 100)
-    let restarted = Seconds.now()
-    TestSocket.writeAll(fd, TestData.pattern(20_000))
-    let record = try #require(server.waitFor(0, bytes: 20_000))
-    let first = try #require(record.firstArrival)
-    #expect(first - restarted >= 0.5, "first byte \(first - restarted) s after the jump")
-    #expect(first - restarted < 3, "the trace went on past its outage")
   }
 
   @Test func anUnreachableTargetResetsTheDevicesConnection() throws {
