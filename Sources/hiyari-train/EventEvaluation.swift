@@ -1,6 +1,11 @@
 import Engine
+import FoundationEssentials
 import Perception
 import Synth
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 #if canImport(Glibc)
   import Glibc
@@ -123,17 +128,27 @@ enum EventEvaluation {
   }
 
   /// Renders each planned clip (size `width` x `height`) into `scratch`, runs every model on
-  /// it and removes it unless `keep`. `progress` hears (clips done, clips, the last clip).
+  /// it and removes it unless `keep`. With `reuse`, a clip already in `scratch` (its video and
+  /// labels, of the same seed, scenario and size) is read instead of rendered again: a scoring
+  /// rule tried on the same clips costs seconds, not the minutes of rendering. `progress`
+  /// hears (clips done, clips, the last clip).
   static func evaluate(
     models: [String], plan: [PlannedClip], conditions: ConditionMix, width: Int, height: Int,
-    threads: Int, scratch: String, keep: Bool, progress: (Int, Int, String) -> Void = { _, _, _ in }
+    threads: Int, scratch: String, keep: Bool, reuse: Bool = false,
+    progress: (Int, Int, String) -> Void = { _, _, _ in }
   ) throws -> [ClipOutcome] {
     var outcomes: [ClipOutcome] = []
     for (done, clip) in plan.enumerated() {
       let script = script(clip, conditions: conditions)
       let camera = script.camera.resized(width: width, height: height)
       let base = scratch + "/" + clip.name
-      let labels = try ClipWriter(camera: camera).write(Scenario(script: script), to: base)
+      let scenario = Scenario(script: script)
+      let labels: ClipLabels
+      if reuse, let kept = keptLabels(base, scenario: scenario, width: width, height: height) {
+        labels = kept
+      } else {
+        labels = try ClipWriter(camera: camera).write(scenario, to: base)
+      }
       var events: [[NearMissEvent]] = []
       for model in models {
         if model == groundTruthModel {
@@ -166,6 +181,18 @@ enum EventEvaluation {
       progress(done + 1, plan.count, clip.name)
     }
     return outcomes
+  }
+
+  /// The labels of a clip rendered earlier at `base` (.json and .mp4), if they are of this
+  /// scenario's seed and kind at this size; nil otherwise (then the clip is rendered again).
+  static func keptLabels(_ base: String, scenario: Scenario, width: Int, height: Int) -> ClipLabels? {
+    guard access(base + ".mp4", R_OK) == 0, let file = try? MappedFile(path: base + ".json"),
+      let labels = try? ClipLabels.decode(Data(file.bytes))
+    else { return nil }
+    let same =
+      labels.seed == scenario.seed && labels.scenario == scenario.kind.rawValue
+      && labels.camera.width == width && labels.camera.height == height
+    return same ? labels : nil
   }
 
   /// The events that tracking and scoring raise on the clip's labelled boxes.

@@ -41,6 +41,11 @@ struct EventsCommand: ParsableCommand {
   @Option(help: "Folder for the rendered clips (default: a new folder under /tmp, removed after).")
   var keep: String?
 
+  @Flag(
+    help:
+      "With --keep: read clips already in that folder (same seed, kind and size) instead of rendering them.")
+  var reuse = false
+
   @Flag(help: "List every event (clip, model, times, class, track, minimum TTC, peak box) on standard error.")
   var list = false
 
@@ -51,6 +56,7 @@ struct EventsCommand: ParsableCommand {
     }
     guard (0...6000).contains(safeMinutes) else { throw ValidationError("--safe-minutes must be 0...6000") }
     guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1...64") }
+    guard !reuse || keep != nil else { throw ValidationError("--reuse reads the clips of --keep: give both") }
     _ = try mix()
     _ = try dimensions()
   }
@@ -89,7 +95,7 @@ struct EventsCommand: ParsableCommand {
     defer { if keep == nil { rmdir(scratch) } }
     let outcomes = try EventEvaluation.evaluate(
       models: model, plan: plan, conditions: mix, width: width, height: height, threads: threads,
-      scratch: scratch, keep: keep != nil
+      scratch: scratch, keep: keep != nil, reuse: reuse
     ) { done, total, name in
       // One line rewritten in place on a terminal, one line per clip in a log.
       if isatty(2) != 0 {

@@ -73,4 +73,41 @@ import Testing
     let report = EventEvaluation.markdown(models: ["int8"], outcomes: outcomes, conditions: clear)
     #expect(report.contains("| recall | \(EventEvaluation.optional(metrics.recall, 2))"))
   }
+
+  /// With `reuse`, a kept clip of the same seed, kind and size is read, not rendered again; one
+  /// of another size is rendered again.
+  @Test func reuseReadsAKeptClipInsteadOfRenderingIt() throws {
+    var template = Array("/tmp/hiyari-events-reuse-XXXXXX".utf8CString)
+    let scratch = String(
+      cString: try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }))
+    defer {
+      unlink(scratch + "/cut.mp4")
+      unlink(scratch + "/cut.json")
+      rmdir(scratch)
+    }
+    let clip = EventEvaluation.PlannedClip(name: "cut", kind: .cutIn, seed: 3, seconds: 3)
+    let clear = try ConditionMix([.init(.clear, .day)])
+    func evaluate(width: Int, reuse: Bool) throws -> EventEvaluation.ClipOutcome {
+      try #require(
+        try EventEvaluation.evaluate(
+          models: [EventEvaluation.groundTruthModel], plan: [clip], conditions: clear, width: width,
+          height: 96,
+          threads: 1, scratch: scratch, keep: true, reuse: reuse
+        ).first)
+    }
+    func modified() -> Int {
+      var status = stat()
+      return stat(scratch + "/cut.mp4", &status) == 0
+        ? Int(status.st_mtim.tv_nsec) + Int(status.st_mtim.tv_sec) * 1_000_000_000 : -1
+    }
+    let rendered = try evaluate(width: 160, reuse: false)
+    let first = modified()
+    #expect(first > 0)
+    let reused = try evaluate(width: 160, reuse: true)
+    #expect(modified() == first, "the kept clip was read, not written again")
+    #expect(reused.intervals == rendered.intervals && reused.seconds == rendered.seconds)
+    #expect(reused.events[0].map(\.start) == rendered.events[0].map(\.start))
+    _ = try evaluate(width: 192, reuse: true)
+    #expect(modified() != first, "a kept clip of another size is rendered again")
+  }
 }
