@@ -8,6 +8,12 @@ public struct NearMissScorer: Sendable {
   public let classNames: [String]
   public let modelHash: String
   private var states: [Int: TrackRiskState] = [:]
+  /// The road's curvature as the last frame's tracks imply it (0 until at least three agree).
+  public private(set) var roadCurvature = 0.0
+  /// Tracks whose `roadCurvatureSample()` it takes for a median.
+  static let minimumCurvatureTracks = 3
+  /// The sharpest bend believed (1/m): a 50 m radius.
+  static let maximumCurvature = 0.02
 
   private struct OpenEvent: Sendable {
     var start: Double
@@ -62,7 +68,7 @@ public struct NearMissScorer: Sendable {
         let name = className(track.classIndex)
         let measured = state.estimator.add(
           detection.box, at: time, objectWidth: ObjectWidth.across(className: name),
-          isVehicle: ObjectWidth.isVehicle(className: name))
+          isVehicle: ObjectWidth.isVehicle(className: name), roadCurvature: roadCurvature)
         estimate = measured
         state.lastSeen = time
         let level = state.hysteresis.update(ttc: measured.fused, inPath: measured.inPath, config: config)
@@ -80,7 +86,18 @@ public struct NearMissScorer: Sendable {
           estimate: estimate, level: state.hysteresis.level))
       states[track.id] = state
     }
+    roadCurvature = Self.medianCurvature(states.values.compactMap { $0.estimator.roadCurvatureSample() })
     return update
+  }
+
+  /// The median of the tracks' curvature samples (those that cut in, cross or turn are few and
+  /// fall outside it), within ±`maximumCurvature`; 0 with fewer than `minimumCurvatureTracks`.
+  static func medianCurvature(_ samples: [Double]) -> Double {
+    guard samples.count >= minimumCurvatureTracks else { return 0 }
+    let sorted = samples.sorted()
+    let middle = sorted.count / 2
+    let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    return min(max(median, -maximumCurvature), maximumCurvature)
   }
 
   /// Finishes every open event (at the end of a stream).

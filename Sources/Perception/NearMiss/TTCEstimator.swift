@@ -26,9 +26,18 @@
 /// of the track's last whole box.
 ///
 /// Where the object is going: the lateral position's line, extrapolated to the TTC, brings in
-/// an object predicted inside the corridor (a pedestrian about to step into it), and, for
-/// vehicles (`NearMissConfig.vehiclesLeavingThePathAreClear`), clears one predicted wholly
-/// outside it even while its box overlaps it (an oncoming car across a bend).
+/// an object predicted inside the corridor (a pedestrian about to step into it; vehicles only
+/// with `NearMissConfig.predictsVehiclesIntoThePath`, since through a bend the ego's turning
+/// makes the next lane's vehicles seem to drift in), and, for vehicles
+/// (`NearMissConfig.vehiclesLeavingThePathAreClear`), clears one predicted wholly outside it even
+/// while its box overlaps it (an oncoming car across a bend).
+///
+/// Through a bend of curvature κ, a road user keeping to its lane at lateral offset d is seen at
+/// x ≈ d + κZ²/2 at range Z: as it closes, its x changes though it keeps its lane, and a straight
+/// line through x(t) reaches the ego's path. Given the road's curvature (`add(roadCurvature:)`,
+/// which `NearMissScorer` takes as the median of every track's `roadCurvatureSample()`), the
+/// prediction takes the lane's share out: x at the TTC ≈ x − κZ²/2 + (ẋ − κZŻ)·TTC, the last term
+/// the object's own sideways speed.
 struct TTCEstimator: Sendable {
   private var samples: [(time: Double, height: Double?, range: Double?, lateral: Double?)] = []
   /// The lateral extent (metres) of the track's last box not cut off.
@@ -51,7 +60,8 @@ struct TTCEstimator: Sendable {
   /// Adds the box measured at `time` (seconds) of an object at most `objectWidth` metres wide
   /// across; returns the estimate at that time.
   mutating func add(
-    _ box: BoundingBox, at time: Double, objectWidth: Double = ObjectWidth.largest, isVehicle: Bool = false
+    _ box: BoundingBox, at time: Double, objectWidth: Double = ObjectWidth.largest, isVehicle: Bool = false,
+    roadCurvature: Double = 0
   ) -> TTCEstimate {
     let margin = config.edgeMarginPixels
     let cutBottom = box.maxY >= frameHeight - margin
@@ -69,7 +79,26 @@ struct TTCEstimator: Sendable {
     if let extent { lastExtent = extent }
     let overlap = (extent ?? lastExtent).map(corridor.overlap(of:)) ?? corridor.overlap(of: box)
     let clearing = isVehicle && config.vehiclesLeavingThePathAreClear ? objectWidth / 2 : nil
-    return estimate(at: time, overlap: overlap, clearingHalfWidth: clearing)
+    return estimate(
+      at: time, overlap: overlap, clearingHalfWidth: clearing,
+      predictsEntry: !isVehicle || config.predictsVehiclesIntoThePath, roadCurvature: roadCurvature)
+  }
+
+  /// The road's curvature (1/m, positive bending right) implied by this track if it keeps its
+  /// lane: the slope of its lateral position against its range, over the window, divided by the
+  /// mean range (x ≈ d + κZ²/2, so dx/dZ ≈ κZ). Nil without enough samples, nearer than 10 m
+  /// (where a pixel is a large slope) or closing less than 2 m over the window.
+  func roadCurvatureSample() -> Double? {
+    let points = samples.compactMap { sample -> (time: Double, value: Double)? in
+      guard let range = sample.range, let lateral = sample.lateral else { return nil }
+      return (time: range, value: lateral)
+    }
+    guard points.count >= config.minimumSamples, let nearest = points.map(\.time).min(),
+      let farthest = points.map(\.time).max(), nearest >= 10, farthest - nearest >= 2
+    else { return nil }
+    let meanRange = points.reduce(0) { $0 + $1.time } / Double(points.count)
+    guard let fit = LinearFit(points, at: meanRange) else { return nil }
+    return fit.slope / meanRange
   }
 
   /// `extent` with its inner edge (the one nearer the camera's axis, when both are on one side)
@@ -96,8 +125,10 @@ struct TTCEstimator: Sendable {
 
   /// The estimate at `time`, with the box's corridor overlap already found. With
   /// `clearingHalfWidth`, an object whose centre is predicted farther than that beyond the
-  /// corridor at its TTC is not in the path.
-  private func estimate(at time: Double, overlap: Double, clearingHalfWidth: Double?) -> TTCEstimate {
+  /// corridor at its TTC is not in the path; with `predictsEntry`, one predicted inside it is.
+  private func estimate(
+    at time: Double, overlap: Double, clearingHalfWidth: Double?, predictsEntry: Bool, roadCurvature: Double
+  ) -> TTCEstimate {
     var result = TTCEstimate()
     result.corridorOverlap = overlap
     var rates: [(rate: Double, variance: Double)] = []
@@ -131,8 +162,15 @@ struct TTCEstimator: Sendable {
     if let ttc = result.fused, sufficient(laterals),
       let fit = LinearFit(laterals, at: time)
     {
-      let predicted = fit.value + fit.slope * ttc
-      predictedInside = abs(predicted) <= corridor.halfWidth
+      // The lane's share of the lateral motion (see the type's comment); none without a range.
+      var lane = 0.0
+      var laneSpeed = 0.0
+      if let range = result.range, let closing = result.closingSpeed {
+        lane = roadCurvature * range * range / 2
+        laneSpeed = -roadCurvature * range * closing
+      }
+      let predicted = fit.value - lane + (fit.slope - laneSpeed) * ttc
+      predictedInside = predictsEntry && abs(predicted) <= corridor.halfWidth
       if let clearingHalfWidth { predictedClear = abs(predicted) > corridor.halfWidth + clearingHalfWidth }
     }
     let closing = result.closingSpeed.map { $0 >= config.minimumClosingSpeed } ?? true

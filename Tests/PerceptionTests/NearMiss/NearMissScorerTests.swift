@@ -166,4 +166,13 @@ import Testing
       try NearMissScorer(calibration: ApproachScene.camera(), config: config)
     }
   }
+
+  @Test func theRoadCurvatureIsTheMedianOfAtLeastThreeTracksWithinTheSharpestBend() {
+    #expect(NearMissScorer.medianCurvature([0.001, 0.002]) == 0, "two tracks are not enough")
+    // A crossing pedestrian's or a cut-in's sample is an outlier the median leaves out.
+    #expect(NearMissScorer.medianCurvature([0.001, 0.05, 0.0012, -0.03, 0.0011]) == 0.0011)
+    #expect(NearMissScorer.medianCurvature([0.001, 0.002, 0.003, 0.004]) == 0.0025)
+    #expect(NearMissScorer.medianCurvature([0.5, 0.6, 0.7]) == NearMissScorer.maximumCurvature)
+    #expect(NearMissScorer.medianCurvature([-0.5, -0.6, -0.7]) == -NearMissScorer.maximumCurvature)
+  }
 }

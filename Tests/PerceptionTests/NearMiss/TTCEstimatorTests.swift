@@ -199,4 +199,61 @@ import Testing
     // A lead car drifting slowly (0.2 m/s) but still in the corridor at its TTC.
     #expect(Self.lateralTrack(start: 0, speed: 0.2, isVehicle: true).inPath)
   }
+
+  /// Beside the corridor now (2.8 m right), drifting left at 1 m/s: by its TTC (3 s) its centre
+  /// is at -0.2 m, inside the corridor; its box never overlaps the corridor in these 20 frames.
+  static func driftingIn(isVehicle: Bool, config: NearMissConfig = NearMissConfig()) -> TTCEstimate {
+    lateralTrack(start: 2.8, speed: -1, isVehicle: isVehicle, config: config)
+  }
+
+  @Test func aVehicleDriftingTowardThePathIsPredictedIntoItUnlessTurnedOff() throws {
+    let vehicle = Self.driftingIn(isVehicle: true)
+    #expect(vehicle.corridorOverlap < 0.1 && vehicle.fused != nil)
+    #expect(vehicle.inPath)
+    var config = NearMissConfig()
+    config.predictsVehiclesIntoThePath = false
+    #expect(!Self.driftingIn(isVehicle: true, config: config).inPath)
+    // Pedestrians and riders are always predicted.
+    #expect(Self.driftingIn(isVehicle: false, config: config).inPath)
+  }
+
+  /// A car keeping to the next lane (2.4 m right) through a bend of curvature `curvature` (1/m):
+  /// seen at x = 2.4 + κZ²/2, closing at 25 m/s from 60 m (an oncoming car); the estimator after
+  /// 15 frames, told the road's curvature `told`.
+  static func throughABend(curvature: Double, told: Double) -> TTCEstimator {
+    let camera = ApproachScene.camera()
+    var estimator = TTCEstimator(config: NearMissConfig(), calibration: camera)
+    for frame in 0..<15 {
+      let time = Double(frame) / 30
+      var scene = ApproachScene(
+        calibration: camera, width: 1.8, height: 1.5, startRange: 60, segments: [(3, 25)])
+      let range = scene.range(at: time)
+      scene.lateral = 2.4 + curvature * range * range / 2
+      _ = estimator.add(scene.box(at: time), at: time, objectWidth: 1.9, isVehicle: true, roadCurvature: told)
+    }
+    return estimator
+  }
+
+  @Test func theBendIsTakenOutOfALaneKeepingCarsLateralMotion() throws {
+    // An 800 m bend: at 47.5 m the car is seen 1.4 m farther out than its lane, and closing, it
+    // seems to drift 1.5 m/s toward the path: a straight line puts it in the path by its TTC.
+    let curvature = 1 / 800.0
+    var unaware = Self.throughABend(curvature: curvature, told: 0)
+    var aware = Self.throughABend(curvature: curvature, told: curvature)
+    let time = 15.0 / 30
+    let camera = ApproachScene.camera()
+    var scene = ApproachScene(
+      calibration: camera, width: 1.8, height: 1.5, startRange: 60, segments: [(3, 25)])
+    let range = scene.range(at: time)
+    scene.lateral = 2.4 + curvature * range * range / 2
+    let box = scene.box(at: time)
+    let naive = unaware.add(box, at: time, objectWidth: 1.9, isVehicle: true, roadCurvature: 0)
+    let compensated = aware.add(box, at: time, objectWidth: 1.9, isVehicle: true, roadCurvature: curvature)
+    #expect(naive.corridorOverlap == 0 && compensated.corridorOverlap == 0)
+    #expect(naive.inPath, "the bend's drift, extrapolated, reaches the path")
+    #expect(!compensated.inPath, "with the bend taken out, the car keeps its lane")
+    // The track itself implies the bend it is in.
+    let sample = try #require(aware.roadCurvatureSample())
+    #expect(abs(sample - curvature) < 0.2 * abs(curvature), "\(sample) against \(curvature)")
+  }
 }
