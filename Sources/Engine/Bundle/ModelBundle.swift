@@ -177,8 +177,10 @@ public struct ModelBundle: Sendable {
   }
 
   static func makeFolder(_ folder: String) throws(GraphError) {
-    if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-      throw GraphError("\(folder): cannot create folder")
+    do {
+      try Directories.create(folder)
+    } catch {
+      throw GraphError("\(folder): \(error.description)")
     }
   }
 }

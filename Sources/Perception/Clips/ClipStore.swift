@@ -37,8 +37,10 @@ public final class ClipStore {
     while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
     self.directory = folder
     self.freeSpaceFloorBytes = freeSpaceFloorBytes
-    if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-      throw ClipStoreError(path: folder, reason: "cannot create the folder: \(Self.systemError())")
+    do {
+      try Directories.create(folder)
+    } catch {
+      throw ClipStoreError(path: folder, reason: error.description)
     }
     var status = stat()
     guard stat(folder, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {

@@ -398,14 +398,7 @@ enum BenchClips {
     } else {
       folder = "/tmp/hiyari-bench"
     }
-    var path = folder.hasPrefix("/") ? "" : "."
-    for part in folder.split(separator: "/") {
-      path += "/\(part)"
-      if mkdir(path, 0o755) != 0 && errno != EEXIST {
-        printError("\(path): cannot create folder: \(String(cString: strerror(errno)))")
-        throw ExitCode(1)
-      }
-    }
+    try makeFolder(folder)
     return folder
   }
 

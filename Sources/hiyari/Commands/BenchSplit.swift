@@ -127,10 +127,7 @@ struct BenchSplit: ParsableCommand {
       )
       throw ExitCode(1)
     }
-    if mkdir(out, 0o755) != 0 && errno != EEXIST {
-      printError("\(out): cannot create the folder: \(String(cString: strerror(errno)))")
-      throw ExitCode(1)
-    }
+    try makeFolder(out)
     let (graph, identifier) = try options.load()
     let links = try linkProfiles()
     let tls = try tlsOptions.tls()

@@ -164,13 +164,6 @@ func pad(_ number: Int) -> String {
   return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
 }
 
-func makeFolder(_ path: String) throws {
-  if mkdir(path, 0o755) != 0 && errno != EEXIST {
-    printError("\(path): cannot create folder: \(String(cString: strerror(errno)))")
-    throw ExitCode(1)
-  }
-}
-
 func monotonicNanoseconds() -> Int64 {
   var time = timespec()
   clock_gettime(CLOCK_MONOTONIC, &time)

@@ -81,10 +81,7 @@ struct ProfileCommand: ParsableCommand {
     }
     let host = ComputeDescription.current(machine: measured.machine, clockGHz: hostGhz)
     let boards = board == "all" ? TargetBoard.all : [TargetBoard.named(board)!]
-    if board == "all", let output, mkdir(output, 0o755) != 0, errno != EEXIST {
-      printError("\(output): cannot create the folder: \(String(cString: strerror(errno)))")
-      throw ExitCode(1)
-    }
+    if board == "all", let output { try makeFolder(output) }
     for target in boards {
       let estimate: DeviceProfile
       do {

@@ -63,6 +63,21 @@ import Testing
     }
   }
 
+  @Test func writingCreatesMissingParentsAndNamesWhatStopsIt() throws {
+    let base = Self.folder()
+    let nested = "\(base)/a/b/bundle"
+    let identifier = try ModelBundle.write(try Self.sampleGraph(), to: nested)
+    #expect(try ModelBundle(folder: nested).identifier == identifier)
+    // A regular file where a parent folder should be: the error names the path and the reason.
+    try DurableFile.write(Array("x".utf8), to: "\(base)/file")
+    #expect {
+      _ = try ModelBundle.write(try Self.sampleGraph(), to: "\(base)/file/bundle")
+    } throws: { error in
+      let text = (error as! GraphError).description
+      return text.contains("\(base)/file") && text.contains("Not a directory")
+    }
+  }
+
   @Test func aMissingOrForeignBundleIsAClearError() throws {
     #expect(throws: GraphError.self) { _ = try ModelBundle(folder: "/nonexistent-hiyari-bundle") }
     let folder = Self.folder()
