@@ -327,26 +327,25 @@ final class QLinearConvKernel: Kernel {
     let pixels = Int(info.virtual_pixels)
     // Compute tasks: pixel chunks (aligned to the tile) per group, and with few chunks, channel
     // chunks too (aligned to the channel block).
-    let channelGroups = groups
     let groupChannels = Int(info.group_channels)
     let pixelBlock = max(Int(info.pixel_block), 1), channelBlock = max(Int(info.channel_block), 1)
     var pixelChunk = pixels, channelChunk = groupChannels
     if threads > 1 {
       let wanted = threads * 4
-      let perGroup = max(1, (wanted + channelGroups - 1) / channelGroups)
+      let perGroup = max(1, (wanted + groups - 1) / groups)
       let blocks = (pixels + pixelBlock - 1) / pixelBlock
       pixelChunk = max(1, (blocks + perGroup - 1) / perGroup) * pixelBlock
       let pixelChunks = (pixels + pixelChunk - 1) / pixelChunk
-      if channelGroups * pixelChunks < threads * 2 {
+      if groups * pixelChunks < threads * 2 {
         let channelBlocks = (groupChannels + channelBlock - 1) / channelBlock
         let splits = min(
-          channelBlocks, (threads * 2 + channelGroups * pixelChunks - 1) / (channelGroups * pixelChunks))
+          channelBlocks, (threads * 2 + groups * pixelChunks - 1) / (groups * pixelChunks))
         channelChunk = (channelBlocks + splits - 1) / splits * channelBlock
       }
     }
     let pixelChunks = (pixels + pixelChunk - 1) / pixelChunk
     let channelChunks = (groupChannels + channelChunk - 1) / channelChunk
-    let tasks = channelGroups * channelChunks * pixelChunks
+    let tasks = groups * channelChunks * pixelChunks
     for image in 0..<batch {
       let input = x.uint8s() + image * inputImageBytes
       let output = y.uint8s() + image * outputImageBytes

@@ -32,17 +32,7 @@ struct Int8Peak {
     init?(milliseconds: Double = 1) {
       guard let path = Int8Peak.bestPath else { return nil }
       self.path = path
-      var iterations: Int64 = 1 << 10
-      while true {
-        let start = MonotonicClock.nanoseconds()
-        _ = hiyari_int8_peak(path.id, iterations)
-        let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e6
-        if elapsed >= milliseconds / 4 || iterations > 1 << 36 {
-          self.iterations = max(1, Int64(Double(iterations) * milliseconds / max(elapsed, 1e-6)))
-          break
-        }
-        iterations *= 2
-      }
+      iterations = Int8Peak.iterations(of: path.id, lasting: milliseconds)
     }
 
     /// One burst's rate, GMAC/s.
@@ -50,6 +40,21 @@ struct Int8Peak {
       let start = MonotonicClock.nanoseconds()
       let macs = hiyari_int8_peak(path.id, iterations)
       return Double(macs) / Double(max(MonotonicClock.nanoseconds() - start, 1))
+    }
+  }
+
+  /// Iterations of path `id`'s peak kernel that take about `milliseconds` here: doubled until a
+  /// run takes a quarter of that, then scaled.
+  static func iterations(of id: Int32, lasting milliseconds: Double) -> Int64 {
+    var iterations: Int64 = 1 << 10
+    while true {
+      let start = MonotonicClock.nanoseconds()
+      _ = hiyari_int8_peak(id, iterations)
+      let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e6
+      if elapsed >= milliseconds / 4 || iterations > 1 << 36 {
+        return max(1, Int64(Double(iterations) * milliseconds / max(elapsed, 1e-6)))
+      }
+      iterations *= 2
     }
   }
 
@@ -61,14 +66,7 @@ struct Int8Peak {
     }
     let pool = ThreadPool(threads: threads)
     defer { pool.shutdown() }
-    var iterations: Int64 = 1 << 16
-    // Grow the round until it takes at least 50 ms.
-    while true {
-      let start = MonotonicClock.nanoseconds()
-      _ = hiyari_int8_peak(path.id, iterations)
-      if MonotonicClock.nanoseconds() - start > 50_000_000 || iterations > 1 << 40 { break }
-      iterations *= 2
-    }
+    let iterations = Self.iterations(of: path.id, lasting: 50)
     var rates: [Double] = []
     for _ in 0..<5 {
       let start = MonotonicClock.nanoseconds()
