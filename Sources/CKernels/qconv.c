@@ -11,6 +11,9 @@
 // column ow + kw*dw / sw: for a fixed tap, consecutive output columns read consecutive elements,
 // and a run of "virtual pixels" p = oh * wq + ow is one contiguous run of memory. Columns
 // ow >= out_width of that virtual grid are junk: computed, never stored.
+// Row phases (the depthwise 7-bit kernel at horizontal stride 2): phases split rows only, each
+// phase row holds all padded columns, and virtual pixel p starts pixel_step * p bytes in; the
+// kernel's shuffles pick the strided columns, so packing is a plain copy of rows.
 //
 // Packed weights (per group, per block of mr output channels):
 //   [tap][unit][mr][4] int8 (int16 for the AVX2 and NEON paths, which multiply int16 by int16)
@@ -65,6 +68,29 @@ static int valid_desc(const hiyari_qconv_desc *d) {
   return 1;
 }
 
+/// The depthwise 7-bit kernel's store table: one entry per start column from which 16 virtual
+/// pixels reach past the row's real outputs (out_width - 15 ... wq - 1).
+static int build_compaction(hiyari_qconv *c) {
+  const int32_t width = c->d.out_width, wq = c->wq;
+  c->compaction_base = width > 15 ? width - 15 : 0;
+  c->compaction = calloc((size_t)(wq - c->compaction_base), sizeof *c->compaction);
+  if (!c->compaction) return 0;
+  for (int32_t start = c->compaction_base; start < wq; start++) {
+    hiyari_qconv_compaction *e = &c->compaction[start - c->compaction_base];
+    int32_t column = start;
+    for (int32_t i = 0; i < 16; i++) {
+      if (column < width) e->control[e->count++] = (uint8_t)i;
+      if (++column == wq) {
+        column = 0;
+        e->rows++;
+      }
+    }
+    for (int32_t i = e->count; i < 16; i++) e->control[i] = 0x80;
+    e->next_column = column;
+  }
+  return 1;
+}
+
 void hiyari_qconv_destroy(hiyari_qconv *c) {
   if (!c) return;
   free(c->tap_offset);
@@ -72,6 +98,7 @@ void hiyari_qconv_destroy(hiyari_qconv *c) {
   free(c->dw_weights);
   free(c->bias);
   free(c->multiplier);
+  free(c->compaction);
   free(c);
 }
 
@@ -114,15 +141,22 @@ hiyari_qconv *hiyari_qconv_create(const hiyari_qconv_desc *d, const int8_t *weig
   int32_t sh = d->stride_height, sw = d->stride_width;
   int32_t padded_h = (d->out_height - 1) * sh + (d->kernel_height - 1) * d->dilation_height + 1;
   int32_t padded_w = (d->out_width - 1) * sw + (d->kernel_width - 1) * d->dilation_width + 1;
-  c->phases = sh * sw;
+  c->taps = d->kernel_height * d->kernel_width;
+  // Row phases: the depthwise 7-bit kernel gathers stride-2 columns itself (its shuffles reach 16
+  // bytes: 4 pixels at step 2 plus a window of 8), so packing only splits rows, a plain copy. It
+  // never falls back to another kernel for them: its tap grouping always succeeds for at most
+  // DW_MAX_WINDOWS taps.
+  const int row_phases = c->kind == HIYARI_QCONV_DEPTHWISE && c->path == HIYARI_QCONV_AVX2_U8S7 && sw == 2 &&
+                         c->taps <= 64;
+  c->pixel_step = row_phases ? sw : 1;
+  c->phases = row_phases ? sh : sh * sw;
   c->hq = ceil_div(padded_h, sh);
   c->wq = ceil_div(padded_w, sw);
-  c->phase_stride = (size_t)c->hq * c->wq * c->cw;
+  c->phase_stride = (size_t)c->hq * c->wq * c->pixel_step * c->cw;
   c->unit_stride = c->phase_stride * c->phases;
   // Slack past the last unit: kernels read whole vectors (up to 64 virtual pixels) past the
   // last stored one, and junk columns read up to one row past a phase's end.
   c->buffer_bytes = c->unit_stride * (size_t)d->groups * c->units_per_group + ((size_t)c->wq + 256) * 4;
-  c->taps = d->kernel_height * d->kernel_width;
   c->input_xor = (uint8_t)((d->input_is_signed ? 0x80 : 0) ^ flip);
   c->pad_byte = (uint8_t)(d->input_zero_point ^ flip);
   c->min_f = (float)(d->output_min - d->output_zero_point);
@@ -135,10 +169,15 @@ hiyari_qconv *hiyari_qconv_create(const hiyari_qconv_desc *d, const int8_t *weig
   for (int32_t kh = 0; kh < d->kernel_height; kh++)
     for (int32_t kw = 0; kw < d->kernel_width; kw++) {
       int32_t rh = kh * d->dilation_height, rw = kw * d->dilation_width;
-      size_t phase = (size_t)(rh % sh) * sw + (size_t)(rw % sw);
-      c->tap_offset[kh * d->kernel_width + kw] =
-        (int32_t)(phase * c->phase_stride + ((size_t)(rh / sh) * c->wq + (size_t)(rw / sw)) * c->cw);
+      size_t offset;
+      if (row_phases)
+        offset = (size_t)(rh % sh) * c->phase_stride + (size_t)(rh / sh) * c->wq * c->pixel_step + (size_t)rw;
+      else
+        offset = ((size_t)(rh % sh) * sw + (size_t)(rw % sw)) * c->phase_stride +
+                 ((size_t)(rh / sh) * c->wq + (size_t)(rw / sw)) * c->cw;
+      c->tap_offset[kh * d->kernel_width + kw] = (int32_t)offset;
     }
+  if (c->kind == HIYARI_QCONV_DEPTHWISE && c->path == HIYARI_QCONV_AVX2_U8S7 && !build_compaction(c)) goto fail;
 
   size_t k = (size_t)c->in_group * c->taps;  // weights per output channel
   if (c->kind == HIYARI_QCONV_DEPTHWISE) {
@@ -415,29 +454,31 @@ void hiyari_qconv_pack_input(const hiyari_qconv *c, const uint8_t *x, uint8_t *b
       int32_t ci = q * c->cw + j;
       if (ci < c->in_group) channel[j] = x + ((size_t)g * c->in_group + ci) * plane;
     }
+    // Row phases (pixel_step > 1) keep every column in one phase row: a copy at step 1.
+    const int32_t column_phases = c->pixel_step == 1 ? d->stride_width : 1;
     for (int32_t ph = 0; ph < d->stride_height; ph++)
-      for (int32_t pw = 0; pw < d->stride_width; pw++) {
-        uint8_t *phase = unit + (size_t)(ph * d->stride_width + pw) * c->phase_stride;
+      for (int32_t pw = 0; pw < column_phases; pw++) {
+        uint8_t *phase = unit + (size_t)(ph * column_phases + pw) * c->phase_stride;
         if (c->cw == 1) {
-          span columns = gather_span(d->in_width, c->wq, pw - d->pad_left, d->stride_width);
-          const int32_t start = pw - d->pad_left, sw = d->stride_width;
+          const int32_t sw = column_phases, count = c->wq * c->pixel_step, start = pw - d->pad_left;
+          span columns = gather_span(d->in_width, count, start, sw);
           for (int32_t r = 0; r < c->hq; r++) {
             int32_t ih = r * d->stride_height + ph - d->pad_top;
             const uint8_t *row = ih >= 0 && ih < d->in_height ? channel[0] + (size_t)ih * d->in_width : NULL;
-            uint8_t *out = phase + (size_t)r * c->wq;
+            uint8_t *out = phase + (size_t)r * count;
 #if defined(__SSE2__)
             const int64_t row_offset = (int64_t)ih * d->in_width + start;
             if (row && sw <= 2 &&
-                fast_row_fits(columns.lo, columns.hi, 16, (size_t)r * c->wq, c->phase_stride, 1, row_offset, sw,
+                fast_row_fits(columns.lo, columns.hi, 16, (size_t)r * count, c->phase_stride, 1, row_offset, sw,
                               16 * sw, (int64_t)plane)) {
               for (int32_t i = 0; i < columns.lo; i++) out[i] = c->pad_byte;
               copy_row_fast(out + columns.lo, row + start + (int64_t)columns.lo * sw, columns.hi - columns.lo, sw,
                             c->input_xor);
-              for (int32_t i = columns.hi; i < c->wq; i++) out[i] = c->pad_byte;
+              for (int32_t i = columns.hi; i < count; i++) out[i] = c->pad_byte;
               continue;
             }
 #endif
-            gather_row(out, row, columns, d->in_width, c->wq, start, sw, c->input_xor, c->pad_byte);
+            gather_row(out, row, columns, d->in_width, count, start, sw, c->input_xor, c->pad_byte);
           }
         } else if (channel[3] && d->stride_height == 1 && d->stride_width == 1 && d->pad_top == 0 &&
                    d->pad_left == 0 && c->wq == d->in_width) {
@@ -555,7 +596,8 @@ void hiyari_qconv_depthwise_scalar(const struct hiyari_qconv *c, const uint8_t *
       int32_t row = n / c->wq, column = n - row * c->wq;
       if (column >= d->out_width || row >= d->out_height) continue;
       int32_t acc = 0;
-      for (int32_t t = 0; t < c->taps; t++) acc += (int32_t)plane[c->tap_offset[t] + n] * (int16_t)w[t];
+      for (int32_t t = 0; t < c->taps; t++)
+        acc += (int32_t)plane[c->tap_offset[t] + (size_t)n * c->pixel_step] * (int16_t)w[t];
       int32_t value =
         hiyari_qconv_requantize(acc, c->bias[ch], c->multiplier[ch], c->min_f, c->max_f, d->output_zero_point);
       y[(size_t)ch * out_plane + (size_t)row * d->out_width + column] = (uint8_t)value;

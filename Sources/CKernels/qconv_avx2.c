@@ -57,14 +57,18 @@ INLINE T2 void store8(uint8_t *out, __m256i q, uint32_t mask, int is_signed) {
   }
 }
 
-/// Stores 32 requantized values (four vectors of eight, already clamped to the output type) as
-/// 32 consecutive bytes: two packs and a lane permute instead of four narrow stores.
-INLINE T2 void store32(uint8_t *out, __m256i q0, __m256i q1, __m256i q2, __m256i q3, int is_signed) {
+/// 32 requantized values (four vectors of eight, already clamped to the output type) as 32 bytes
+/// in order: two packs and a lane permute.
+INLINE T2 __m256i pack32(__m256i q0, __m256i q1, __m256i q2, __m256i q3, int is_signed) {
   __m256i words01 = _mm256_packs_epi32(q0, q1), words23 = _mm256_packs_epi32(q2, q3);
   __m256i bytes = is_signed ? _mm256_packs_epi16(words01, words23) : _mm256_packus_epi16(words01, words23);
   // Per 128-bit lane the packs interleave their sources four values at a time.
-  bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
-  _mm256_storeu_si256((__m256i *)out, bytes);
+  return _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+/// Stores 32 requantized values as 32 consecutive bytes, instead of four narrow stores.
+INLINE T2 void store32(uint8_t *out, __m256i q0, __m256i q1, __m256i q2, __m256i q3, int is_signed) {
+  _mm256_storeu_si256((__m256i *)out, pack32(q0, q1, q2, q3, is_signed));
 }
 
 /// Requantizes and stores the 32 depthwise outputs of one row starting at column ow (of which
@@ -118,13 +122,47 @@ INLINE int64_t load_i64(const void *p) {
     }                                                                                                  \
   } while (0)
 
+/// The store half of a quad tile, whose sums already hold the bias: where a channel's 16 pixels
+/// are all real, they are requantized into one 16-byte store, the zero point added once per 16 in
+/// int16 (exact: the clamped values plus the zero point lie within the output type).
+#define QUAD_EPILOGUE(NV, SUMS)                                                                        \
+  do {                                                                                                 \
+    const size_t out_plane = (size_t)c->d.out_height * c->d.out_width;                                 \
+    const __m256 min_f = _mm256_set1_ps(c->min_f), max_f = _mm256_set1_ps(c->max_f);                   \
+    const __m256i zero_point = _mm256_set1_epi32(c->d.output_zero_point);                              \
+    const __m256i zero_point16 = _mm256_set1_epi16((int16_t)c->d.output_zero_point), none = _mm256_setzero_si256(); \
+    const int is_signed = c->d.output_is_signed;                                                       \
+    const int whole = (NV) == 2 && mask[0] == 0xFF && mask[1] == 0xFF && destination[1] == destination[0] + 8; \
+    for (int m = row_lo; m < rows; m++) {                                                              \
+      int32_t co = first_channel + m;                                                                  \
+      __m256 multiplier = _mm256_set1_ps(c->multiplier[co]);                                           \
+      uint8_t *plane = y + (size_t)co * out_plane;                                                     \
+      if (whole) {                                                                                     \
+        __m256i q0 = requantize8(SUMS[m][0], none, multiplier, min_f, max_f, none);                    \
+        __m256i q1 = requantize8(SUMS[m][1], none, multiplier, min_f, max_f, none);                    \
+        __m256i words = _mm256_add_epi16(_mm256_packs_epi32(q0, q1), zero_point16);                    \
+        __m256i bytes = is_signed ? _mm256_packs_epi16(words, words) : _mm256_packus_epi16(words, words); \
+        bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));         \
+        _mm_storeu_si128((__m128i *)(plane + destination[0]), _mm256_castsi256_si128(bytes));          \
+        continue;                                                                                      \
+      }                                                                                                \
+      for (int v = 0; v < (NV); v++) {                                                                 \
+        if (!mask[v]) continue;                                                                        \
+        store8(plane + destination[v], requantize8(SUMS[m][v], none, multiplier, min_f, max_f, zero_point), \
+               mask[v], is_signed);                                                                    \
+      }                                                                                                \
+    }                                                                                                  \
+  } while (0)
+
 /// The body of a 4-channel x 16-pixel tile over channel quads, for a multiply-accumulate DOT(acc, x, w)
 /// of four u8 x s8 products per int32 lane: vpdpbusd (AVX-VNNI), or vpmaddubsw + vpmaddwd + vpaddd
 /// (AVX2 with 7-bit weights, where the int16 pair sums cannot saturate).
 #define QUAD_TILE_BODY(DOT, R)                                                                            \
   __m256i acc[R][VNNI_VECTORS];                                                                       \
-  for (int m = 0; m < R; m++)                                                                         \
-    for (int v = 0; v < nv; v++) acc[m][v] = _mm256_setzero_si256();                                   \
+  for (int m = 0; m < R; m++) { /* sums start from the bias (rows past the group's end: nothing) */   \
+    const __m256i start = _mm256_set1_epi32(m < rows ? c->bias[first_channel + m] : 0);               \
+    for (int v = 0; v < nv; v++) acc[m][v] = start;                                                    \
+  }                                                                                                    \
   const int32_t taps = c->taps, units = c->units_per_group;                                            \
   const size_t unit_stride = c->unit_stride;                                                           \
   for (int32_t t = 0; t < taps; t++) {                                                                 \
@@ -144,7 +182,7 @@ INLINE int64_t load_i64(const void *p) {
   __m256i sums[R][VNNI_VECTORS];                                                                      \
   for (int m = 0; m < R; m++)                                                                         \
     for (int v = 0; v < nv; v++) sums[m][v] = acc[m][v];                                               \
-  EPILOGUE(nv, sums[m][v])
+  QUAD_EPILOGUE(nv, sums)
 
 /// The driver over pixel groups and channel blocks for a quad tile function TILE.
 #define QUAD_GEMM_BODY(TILE, R)                                                                           \
@@ -312,14 +350,13 @@ T2 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t 
 }
 
 /// Depthwise with 7-bit weights. Taps are grouped into "windows" of up to four whose packed
-/// offsets lie within 8 bytes of the first (a 3x3 stride-1 kernel row is one window; stride 2
-/// splits a row by phase). For 8 output pixels, one 16-byte load at the window's first offset,
-/// broadcast to both 128-bit lanes, and one vpshufb gather each pixel's taps as a 4-byte quad
-/// (lane 0: pixels 0-3, lane 1: pixels 4-7, so results come out in pixel order); vpmaddubsw +
-/// vpmaddwd against the window's weights then give each pixel's dot product over the window,
-/// exact because |w| <= 64 keeps every pair sum below 2^15. Empty slots of a quad read a zero
-/// byte (shuffle index 0x80) against a zero weight. Sums over taps are exact int32, so their
-/// order does not matter.
+/// offsets lie within 8 bytes of the first (a 3x3 kernel row is one window, at stride 1 and, with
+/// row phases, at stride 2). Per window, one vpshufb gathers four pixels' taps as 4-byte quads from
+/// each 128-bit lane of one 32-byte load (pixel j of a lane reads bytes pixel_step * j + tap
+/// offset); vpmaddubsw + vpmaddwd against the window's weights then give each pixel's dot product
+/// over the window, exact because |w| <= 64 keeps every pair sum below 2^15. Empty slots of a
+/// quad read a zero byte (shuffle index 0x80) against a zero weight. Sums over taps are exact
+/// int32, so their order does not matter.
 enum { DW_MAX_WINDOWS = 64, DW_WINDOW_SPAN = 8 };
 
 typedef struct {
@@ -358,49 +395,62 @@ static int depthwise_group_taps(const struct hiyari_qconv *c, depthwise_windows 
         for (int j = 0; j < 4; j++) {
           int32_t t = windows->tap[w][j];
           windows->control[w][16 * lane + 4 * pixel + j] =
-            t < 0 ? 0x80 : (uint8_t)(pixel + c->tap_offset[t] - first);
+            t < 0 ? 0x80 : (uint8_t)(pixel * c->pixel_step + c->tap_offset[t] - first);
         }
   }
   return 1;
 }
 
 /// The dot products over all windows of 32 consecutive virtual pixels starting at p (a plane
-/// pointer plus the first pixel), each window's operands loaded once. One 32-byte load
-/// at pixel 4v feeds lane 0 with pixels 4v...4v+3 and lane 1 with pixels 16+4v...16+4v+3 (the
-/// shuffle indexes each lane alike), so acc[v] holds pixels {4v..4v+3 | 16+4v..16+4v+3}; the
-/// caller reorders them.
-INLINE T2 void depthwise_dot32(const uint8_t *p, int32_t count, const int32_t *offset, const __m256i *control,
-                               const __m256i *weights, __m256i ones16, __m256i acc[4]) {
-  acc[0] = acc[1] = acc[2] = acc[3] = _mm256_setzero_si256();
+/// pointer plus the first pixel's bytes), each window's operands loaded once, in pixel order.
+/// Step 1: one 32-byte load at pixel 4v feeds lane 0 with pixels 4v...4v+3 and lane 1 with pixels
+/// 16+4v...16+4v+3. Step 2: the load at byte 8v + 32h (v, h in {0, 1}) feeds pixels
+/// 16h+4v...16h+4v+3 and 16h+8+4v... (a lane is 16 bytes, 8 pixels on).
+/// Every sum starts from `bias` (the same in all lanes), which saves the epilogue its add.
+INLINE T2 void depthwise_dot32(const uint8_t *p, int step, int32_t count, const int32_t *offset,
+                               const __m256i *control, const __m256i *weights, __m256i bias, __m256i ones16,
+                               __m256i out[4]) {
+  __m256i acc[4] = {bias, bias, bias, bias};
   for (int32_t k = 0; k < count; k++) {
     const uint8_t *q = p + offset[k];
     const __m256i shuffle = control[k], weight = weights[k];
     for (int v = 0; v < 4; v++) {
-      __m256i window = _mm256_loadu_si256((const __m256i *)(q + 4 * v));
+      const int at = step == 1 ? 4 * v : 8 * (v & 1) + 32 * (v >> 1);
+      __m256i window = _mm256_loadu_si256((const __m256i *)(q + at));
       __m256i pairs = _mm256_maddubs_epi16(_mm256_shuffle_epi8(window, shuffle), weight);
       acc[v] = _mm256_add_epi32(acc[v], _mm256_madd_epi16(pairs, ones16));
     }
   }
+  if (step == 1) {  // acc[v]: {4v...4v+3 | 16+4v...}
+    out[0] = _mm256_permute2x128_si256(acc[0], acc[1], 0x20);
+    out[1] = _mm256_permute2x128_si256(acc[2], acc[3], 0x20);
+    out[2] = _mm256_permute2x128_si256(acc[0], acc[1], 0x31);
+    out[3] = _mm256_permute2x128_si256(acc[2], acc[3], 0x31);
+  } else {  // acc[2h + v]: {16h+4v... | 16h+8+4v...}
+    out[0] = _mm256_permute2x128_si256(acc[0], acc[1], 0x20);
+    out[1] = _mm256_permute2x128_si256(acc[0], acc[1], 0x31);
+    out[2] = _mm256_permute2x128_si256(acc[2], acc[3], 0x20);
+    out[3] = _mm256_permute2x128_si256(acc[2], acc[3], 0x31);
+  }
 }
 
-T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
-                                         int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end) {
-  depthwise_windows windows;
-  if (!depthwise_group_taps(c, &windows)) {
-    hiyari_qconv_depthwise_avx2(c, buffer, y, c_begin, c_end, n_begin, n_end);
-    return;
-  }
+/// The depthwise 7-bit loop over channels [c_begin, c_end) and virtual pixels [n_begin, n_end),
+/// for a pixel step known at compile time.
+INLINE T2 void depthwise_u8s7(const struct hiyari_qconv *c, const depthwise_windows *windows, const int step,
+                              const uint8_t *buffer, uint8_t *y, int32_t c_begin, int32_t c_end, int32_t n_begin,
+                              int32_t n_end) {
   const hiyari_qconv_desc *d = &c->d;
   const size_t out_plane = (size_t)d->out_height * d->out_width;
   const __m256 min_f = _mm256_set1_ps(c->min_f), max_f = _mm256_set1_ps(c->max_f);
   const __m256i zero_point = _mm256_set1_epi32(d->output_zero_point), ones16 = _mm256_set1_epi16(1);
-  const int32_t count = windows.count, is_signed = d->output_is_signed, wq = c->wq, out_width = d->out_width;
+  const int32_t count = windows->count, is_signed = d->output_is_signed, wq = c->wq, out_width = d->out_width;
+  const hiyari_qconv_compaction *compaction = c->compaction - c->compaction_base;  // indexed by start column
   // The output index of the first output at or after virtual pixel n_end: nothing at or past it
   // belongs to this call.
   const int32_t end_row = n_end / wq, end_column = n_end - end_row * wq;
   const int32_t end_destination = end_row * out_width + (end_column < out_width ? end_column : out_width);
   __m256i control[DW_MAX_WINDOWS];
-  for (int32_t k = 0; k < count; k++) control[k] = _mm256_loadu_si256((const __m256i *)windows.control[k]);
+  for (int32_t k = 0; k < count; k++) control[k] = _mm256_loadu_si256((const __m256i *)windows->control[k]);
   for (int32_t ch = c_begin; ch < c_end; ch++) {
     const uint8_t *plane = buffer + (size_t)ch * c->unit_stride;
     const int32_t *w = c->dw_weights + (size_t)ch * c->taps;
@@ -408,7 +458,7 @@ T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uin
     for (int32_t k = 0; k < count; k++) {
       uint32_t word = 0;
       for (int j = 0; j < 4; j++) {
-        int32_t t = windows.tap[k][j];
+        int32_t t = windows->tap[k][j];
         word |= (uint32_t)(t < 0 ? 0 : (uint8_t)(int8_t)(int16_t)w[t]) << (8 * j);
       }
       weights[k] = _mm256_set1_epi32((int32_t)word);
@@ -420,19 +470,41 @@ T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uin
     // so narrow rows keep whole vectors busy.
     int32_t row = n_begin / wq, column = n_begin - row * wq;
     for (int32_t n = n_begin; n < n_end; n += 32) {
-      __m256i acc[4];
-      depthwise_dot32(plane + n, count, windows.offset, control, weights, ones16, acc);
-      __m256i ordered[4] = {
-        _mm256_permute2x128_si256(acc[0], acc[1], 0x20), _mm256_permute2x128_si256(acc[2], acc[3], 0x20),
-        _mm256_permute2x128_si256(acc[0], acc[1], 0x31), _mm256_permute2x128_si256(acc[2], acc[3], 0x31)};
-      for (int v = 0; v < 4; v++) ordered[v] = requantize8(ordered[v], bias, multiplier, min_f, max_f, zero_point);
-      if (column + 32 <= out_width && n + 32 <= n_end) {  // one row, all real: store in place
-        store32(out + (size_t)row * out_width + column, ordered[0], ordered[1], ordered[2], ordered[3], is_signed);
-        column += 32;
+      __m256i ordered[4];
+      depthwise_dot32(plane + (size_t)n * step, step, count, windows->offset, control, weights, bias, ones16,
+                      ordered);
+      for (int v = 0; v < 4; v++)
+        ordered[v] = requantize8(ordered[v], _mm256_setzero_si256(), multiplier, min_f, max_f, zero_point);
+      const __m256i bytes32 = pack32(ordered[0], ordered[1], ordered[2], ordered[3], is_signed);
+      int32_t destination = row * out_width + (column < out_width ? column : out_width);
+      if (n + 32 <= n_end && destination + 32 <= end_destination) {
+        // Whole vectors: each half of 16 goes out in one store, its junk columns squeezed out by
+        // a shuffle where it reaches past a row's end; the bytes a half writes past its real
+        // outputs belong to later outputs of this call, which are written afterwards.
+        for (int h = 0; h < 2; h++) {
+          const __m128i half = h ? _mm256_extracti128_si256(bytes32, 1) : _mm256_castsi256_si128(bytes32);
+          if (column + 16 <= out_width) {
+            _mm_storeu_si128((__m128i *)(out + destination), half);
+            destination += 16;
+            column += 16;
+            if (column == wq) {
+              row++;
+              column = 0;
+            }
+          } else {
+            const hiyari_qconv_compaction *e = &compaction[column];
+            _mm_storeu_si128((__m128i *)(out + destination),
+                             _mm_shuffle_epi8(half, _mm_loadu_si128((const __m128i *)e->control)));
+            destination += e->count;
+            column = e->next_column;
+            row += e->rows;
+          }
+        }
         continue;
       }
-      uint8_t bytes[64];
-      store32(bytes, ordered[0], ordered[1], ordered[2], ordered[3], is_signed);
+      // The last block of the call: exact bytes.
+      uint8_t bytes[32];
+      _mm256_storeu_si256((__m256i *)bytes, bytes32);
       const int32_t block_end = n + 32 < n_end ? n + 32 : n_end;
       for (int32_t i = n; i < block_end;) {
         if (column >= out_width) {  // junk columns up to the row's end
@@ -441,13 +513,7 @@ T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uin
           column += skip;
         } else {
           int32_t length = out_width - column < block_end - i ? out_width - column : block_end - i;
-          int32_t destination = row * out_width + column;
-          // A whole vector where the 32 bytes stay within this call's own outputs (those past
-          // this run are written again, correctly, by the next run); exact bytes near the end.
-          if (destination + 32 <= end_destination)
-            _mm256_storeu_si256((__m256i *)(out + destination), _mm256_loadu_si256((const __m256i *)(bytes + (i - n))));
-          else
-            memcpy(out + destination, bytes + (i - n), (size_t)length);
+          memcpy(out + row * out_width + column, bytes + (i - n), (size_t)length);
           i += length;
           column += length;
         }
@@ -458,6 +524,19 @@ T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uin
       }
     }
   }
+}
+
+T2 void hiyari_qconv_depthwise_avx2_u8s7(const struct hiyari_qconv *c, const uint8_t *buffer, uint8_t *y,
+                                         int32_t c_begin, int32_t c_end, int32_t n_begin, int32_t n_end) {
+  depthwise_windows windows;
+  if (!depthwise_group_taps(c, &windows)) {  // never with row phases (see hiyari_qconv_create)
+    hiyari_qconv_depthwise_avx2(c, buffer, y, c_begin, c_end, n_begin, n_end);
+    return;
+  }
+  if (c->pixel_step == 2)
+    depthwise_u8s7(c, &windows, 2, buffer, y, c_begin, c_end, n_begin, n_end);
+  else
+    depthwise_u8s7(c, &windows, 1, buffer, y, c_begin, c_end, n_begin, n_end);
 }
 
 #if !defined(HIYARI_QCONV_EMULATE_HEADER)

@@ -22,8 +22,12 @@ struct hiyari_qconv {
   int32_t units_per_group;
   /// Channel blocks of mr per group.
   int32_t blocks_per_group;
-  /// Phase images: stride_h * stride_w of them, each hq x wq pixels of cw bytes.
+  /// Phase images: stride_h * stride_w of them, each hq x wq pixels of cw bytes; or, for the
+  /// depthwise 7-bit kernel at horizontal stride 2, stride_h of them ("row phases"), whose rows
+  /// hold every padded column and whose virtual pixels are pixel_step bytes apart.
   int32_t phases, hq, wq;
+  /// Bytes from one virtual pixel to the next within a phase row (1 unless row phases).
+  int32_t pixel_step;
   size_t phase_stride;  // bytes
   size_t unit_stride;   // bytes: phases * phase_stride
   size_t buffer_bytes;
@@ -43,7 +47,20 @@ struct hiyari_qconv {
   float min_f, max_f;
   /// Bytes written while packing: x ^ input_xor, and pad_byte for padding.
   uint8_t input_xor, pad_byte;
+  /// Depthwise 7-bit stores (see hiyari_qconv_compaction): entries for start columns
+  /// compaction_base ... wq - 1.
+  struct hiyari_qconv_compaction *compaction;
+  int32_t compaction_base;
 };
+
+/// How the depthwise 7-bit kernel stores 16 consecutive virtual pixels that start at column
+/// `column` of the virtual grid when they reach past the row's real outputs: a vpshufb by
+/// `control` moves the real ones (count of them) to the front, in order, so one 16-byte store
+/// writes them to consecutive output places; the next 16 start at next_column, `rows` rows on.
+typedef struct hiyari_qconv_compaction {
+  uint8_t control[16];
+  int32_t count, next_column, rows;
+} hiyari_qconv_compaction;
 
 /// The epilogue for one accumulator; the definition every SIMD path reproduces.
 static inline int32_t hiyari_qconv_requantize(int32_t acc, int32_t bias, float multiplier, float min_f,
