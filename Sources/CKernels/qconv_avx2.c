@@ -444,7 +444,8 @@ INLINE T2 void depthwise_u8s7(const struct hiyari_qconv *c, const depthwise_wind
   const __m256 min_f = _mm256_set1_ps(c->min_f), max_f = _mm256_set1_ps(c->max_f);
   const __m256i zero_point = _mm256_set1_epi32(d->output_zero_point), ones16 = _mm256_set1_epi16(1);
   const int32_t count = windows->count, is_signed = d->output_is_signed, wq = c->wq, out_width = d->out_width;
-  const hiyari_qconv_compaction *compaction = c->compaction - c->compaction_base;  // indexed by start column
+  const hiyari_qconv_compaction *compaction = c->compaction;
+  const int32_t compaction_base = c->compaction_base;
   // The output index of the first output at or after virtual pixel n_end: nothing at or past it
   // belongs to this call.
   const int32_t end_row = n_end / wq, end_column = n_end - end_row * wq;
@@ -492,7 +493,7 @@ INLINE T2 void depthwise_u8s7(const struct hiyari_qconv *c, const depthwise_wind
               column = 0;
             }
           } else {
-            const hiyari_qconv_compaction *e = &compaction[column];
+            const hiyari_qconv_compaction *e = &compaction[column - compaction_base];
             _mm_storeu_si128((__m128i *)(out + destination),
                              _mm_shuffle_epi8(half, _mm_loadu_si128((const __m128i *)e->control)));
             destination += e->count;
