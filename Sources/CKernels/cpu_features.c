@@ -48,13 +48,17 @@ static uint32_t detect(void) { return 0; }
 static _Atomic uint32_t detected = UINT32_MAX;
 static _Atomic uint32_t mask = UINT32_MAX;
 
-uint32_t hiyari_cpu_features(void) {
+uint32_t hiyari_cpu_features_detected(void) {
   uint32_t value = atomic_load_explicit(&detected, memory_order_relaxed);
   if (value == UINT32_MAX) {
     value = detect();
     atomic_store_explicit(&detected, value, memory_order_relaxed);
   }
-  return value & atomic_load_explicit(&mask, memory_order_relaxed);
+  return value;
+}
+
+uint32_t hiyari_cpu_features(void) {
+  return hiyari_cpu_features_detected() & atomic_load_explicit(&mask, memory_order_relaxed);
 }
 
 void hiyari_cpu_features_mask(uint32_t new_mask) {

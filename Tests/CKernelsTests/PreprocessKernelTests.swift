@@ -235,7 +235,7 @@ import Testing
   }
 
   @Test func simdVariantMatchesScalarBitForBit() {
-    let features = hiyari_cpu_features()
+    let features = hiyari_cpu_features_detected()
     let name = String(cString: hiyari_preprocess_kernel_name(features))
     #if arch(x86_64)
       if features & UInt32(HIYARI_CPU_AVX2) != 0 { #expect(name == "avx2") }

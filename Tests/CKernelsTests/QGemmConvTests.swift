@@ -291,7 +291,7 @@ import Testing
     return list
   }()
 
-  static let detected = hiyari_cpu_features()
+  static let detected = hiyari_cpu_features_detected()
   static let avx2 = UInt32(HIYARI_CPU_AVX2 | HIYARI_CPU_FMA)
   static let avxVNNI = avx2 | UInt32(HIYARI_CPU_AVXVNNI)
   static let avx512 = avxVNNI | UInt32(HIYARI_CPU_AVX512F | HIYARI_CPU_AVX512BW | HIYARI_CPU_AVX512VNNI)

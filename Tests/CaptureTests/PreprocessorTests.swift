@@ -394,7 +394,7 @@ import Testing
   /// ends, scalar tails) equals the scalar reference bit for bit.
   @Test(arguments: supportedFormats)
   func simdAndScalarKernelsAgreeBitForBit(format: PixelFormat) throws {
-    let features = hiyari_cpu_features()
+    let features = hiyari_cpu_features_detected()
     let cases: [(width: Int, height: Int, spec: PreprocessSpec)] = [
       (1280, 720, PreprocessSpec(width: 320, height: 192)),
       (641, 359, PreprocessSpec(width: 213, height: 97, resize: .centerCrop, encoding: .uint8)),

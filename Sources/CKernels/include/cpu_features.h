@@ -20,6 +20,10 @@ enum {
 /// through xgetbv on x86; hwcaps on aarch64).
 uint32_t hiyari_cpu_features(void);
 
+/// The detected features whatever the mask: for tests, which run in parallel with one that
+/// changes the process-wide mask.
+uint32_t hiyari_cpu_features_detected(void);
+
 /// Restricts dispatch to a subset of the detected features (for tests and benchmarks that compare
 /// kernel paths). Pass UINT32_MAX to restore the detected set.
 void hiyari_cpu_features_mask(uint32_t mask);
