@@ -145,9 +145,9 @@ hiyari_qconv *hiyari_qconv_create(const hiyari_qconv_desc *d, const int8_t *weig
   // Row phases: the depthwise 7-bit kernel gathers stride-2 columns itself (its shuffles reach 16
   // bytes: 4 pixels at step 2 plus a window of 8), so packing only splits rows, a plain copy. It
   // never falls back to another kernel for them: its tap grouping always succeeds for at most
-  // DW_MAX_WINDOWS taps.
+  // HIYARI_QCONV_DW_MAX_WINDOWS taps.
   const int row_phases = c->kind == HIYARI_QCONV_DEPTHWISE && c->path == HIYARI_QCONV_AVX2_U8S7 && sw == 2 &&
-                         c->taps <= 64;
+                         c->taps <= HIYARI_QCONV_DW_MAX_WINDOWS;
   c->pixel_step = row_phases ? sw : 1;
   c->phases = row_phases ? sh : sh * sw;
   c->hq = ceil_div(padded_h, sh);

@@ -357,7 +357,7 @@ T2 void hiyari_qconv_depthwise_avx2(const struct hiyari_qconv *c, const uint8_t 
 /// over the window, exact because |w| <= 64 keeps every pair sum below 2^15. Empty slots of a
 /// quad read a zero byte (shuffle index 0x80) against a zero weight. Sums over taps are exact
 /// int32, so their order does not matter.
-enum { DW_MAX_WINDOWS = 64, DW_WINDOW_SPAN = 8 };
+enum { DW_MAX_WINDOWS = HIYARI_QCONV_DW_MAX_WINDOWS, DW_WINDOW_SPAN = 8 };
 
 typedef struct {
   int32_t count;

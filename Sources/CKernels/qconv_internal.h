@@ -53,6 +53,10 @@ struct hiyari_qconv {
   int32_t compaction_base;
 };
 
+/// Tap windows the depthwise 7-bit kernel holds (each up to four taps): with at most this many
+/// taps its grouping cannot fail, which row phases rely on (hiyari_qconv_create).
+enum { HIYARI_QCONV_DW_MAX_WINDOWS = 64 };
+
 /// How the depthwise 7-bit kernel stores 16 consecutive virtual pixels that start at column
 /// `column` of the virtual grid when they reach past the row's real outputs: a vpshufb by
 /// `control` moves the real ones (count of them) to the front, in order, so one 16-byte store
